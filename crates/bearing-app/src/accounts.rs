@@ -1,0 +1,125 @@
+//! Accounts: users, password sign-in with argon2, sessions and API tokens.
+//! Secrets (session and token values) are random 32-byte strings; only their
+//! SHA-256 is stored, so a database leak does not leak live credentials.
+
+use crate::{Actor, App, AppError, AppResult};
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use bearing_domain::{ApiToken, Role, Timestamp, User, ValidationError, looks_like_email};
+use bearing_store::users::NewUserRecord;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A fresh random secret, URL-safe.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored form of a secret.
+pub fn hash_secret(secret: &str) -> String {
+    let d = Sha256::digest(secret.as_bytes());
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(d)
+}
+
+fn hash_password(password: &str) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("hashing password: {e}")))
+}
+
+/// A new sign-in session: the cookie secret and the CSRF token for forms.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    /// Goes in the session cookie.
+    pub secret: String,
+    /// Goes in every form.
+    pub csrf: String,
+    /// The user signed in.
+    pub user: User,
+}
+
+impl App {
+    /// Create a user with a password (at least 8 characters).
+    pub async fn create_user(&self, email: &str, name: &str, role: Role, password: &str) -> AppResult<User> {
+        if !looks_like_email(email.trim()) {
+            return Err(ValidationError::new("email", format!("'{email}' is not an email address")).into());
+        }
+        if name.trim().is_empty() {
+            return Err(ValidationError::missing("name", "name is required").into());
+        }
+        if password.chars().count() < 8 {
+            return Err(ValidationError::new("password", "use at least 8 characters").into());
+        }
+        let hash = hash_password(password)?;
+        self.db
+            .insert_user(NewUserRecord { email, name, role, password_hash: &hash })
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict(format!("a user with email {email} already exists")),
+                other => other,
+            })
+    }
+
+    /// Check an email and password; on success open a session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<NewSession> {
+        let bad = || AppError::Unauthorized("that email and password do not match an account".into());
+        let (id, hash) = self.db.password_hash(email).await.map_err(|_| bad())?;
+        let parsed = PasswordHash::new(&hash).map_err(|_| bad())?;
+        Argon2::default().verify_password(password.as_bytes(), &parsed).map_err(|_| bad())?;
+        let user = self.db.user(id).await?;
+        let secret = random_secret();
+        let csrf = random_secret();
+        let expires = Timestamp(Timestamp::now().0 + self.config.session_hours * 3_600_000);
+        self.db.insert_session(&hash_secret(&secret), id, &csrf, expires).await?;
+        Ok(NewSession { secret, csrf, user })
+    }
+
+    /// The actor and CSRF token behind a session cookie.
+    pub async fn session(&self, secret: &str) -> AppResult<(Actor, String)> {
+        let (user, csrf) = self
+            .db
+            .session_user(&hash_secret(secret))
+            .await
+            .map_err(|_| AppError::Unauthorized("your session has ended; sign in again".into()))?;
+        Ok((Actor { user }, csrf))
+    }
+
+    /// End a session.
+    pub async fn sign_out(&self, secret: &str) -> AppResult<()> {
+        Ok(self.db.delete_session(&hash_secret(secret)).await?)
+    }
+
+    /// Make an API token for a user; returns the record and the secret,
+    /// which is shown once and never stored.
+    pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
+        let secret = format!("brg_{}", random_secret());
+        let t = self.db.insert_token(user.id, name.trim(), &hash_secret(&secret)).await?;
+        Ok((t, secret))
+    }
+
+    /// The actor behind a Bearer token.
+    pub async fn token_actor(&self, secret: &str) -> AppResult<Actor> {
+        let user = self
+            .db
+            .token_user(&hash_secret(secret))
+            .await
+            .map_err(|_| AppError::Unauthorized("the API token is not valid".into()))?;
+        Ok(Actor { user })
+    }
+
+    /// A user by email.
+    pub async fn user_by_email(&self, email: &str) -> AppResult<User> {
+        self.db.user_by_email(email).await.map_err(|_| AppError::NotFound(format!("user {email}")))
+    }
+
+    /// Every user.
+    pub async fn users(&self) -> AppResult<Vec<User>> {
+        Ok(self.db.users().await?)
+    }
+}

@@ -1,0 +1,85 @@
+//! Bearing's use cases over the store: who may do what, and the workflows
+//! (log a note, process it into ideas, comment, follow). No HTTP types: the
+//! web server and the CLI both call these functions.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod generate;
+pub mod ideas;
+pub mod notes;
+pub mod views;
+
+pub use bearing_store::{Backend, Db, DbOptions};
+pub use error::{AppError, AppResult};
+
+use bearing_domain::{Role, User, ValidationError};
+
+/// Settings the use cases need.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// Largest note text accepted, in bytes.
+    pub max_note_bytes: usize,
+    /// How long a sign-in session lasts, in hours.
+    pub session_hours: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { max_note_bytes: bearing_domain::limits::DEFAULT_MAX_NOTE_BYTES, session_hours: 24 * 14 }
+    }
+}
+
+/// The application: storage plus configuration. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// Storage.
+    pub db: Db,
+    /// Settings.
+    pub config: AppConfig,
+}
+
+impl App {
+    /// Wrap a connected, migrated database.
+    pub fn new(db: Db, config: AppConfig) -> Self {
+        Self { db, config }
+    }
+}
+
+/// Who is acting: the signed-in user, checked against what each call needs.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The user.
+    pub user: User,
+}
+
+impl Actor {
+    /// Refuse unless the user may log feedback and comment.
+    pub fn must_contribute(&self) -> AppResult<()> {
+        if self.user.role.can_contribute() { Ok(()) } else { Err(AppError::Forbidden("viewers can read but not change anything".into())) }
+    }
+    /// Refuse unless the user may triage and manage ideas.
+    pub fn must_manage(&self) -> AppResult<()> {
+        if self.user.role.can_manage() { Ok(()) } else { Err(AppError::Forbidden("only product managers and admins can do this".into())) }
+    }
+    /// Refuse unless the user is an admin.
+    pub fn must_admin(&self) -> AppResult<()> {
+        if self.user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden("only admins can do this".into())) }
+    }
+    /// The user's id, for recording who did what.
+    pub fn id(&self) -> Option<bearing_domain::UserId> {
+        Some(self.user.id)
+    }
+}
+
+/// Map a store "not found" on a referenced id to a validation error on `field`.
+pub(crate) fn missing_ref(field: &str, what: &str) -> impl FnOnce(AppError) -> AppError {
+    let field = field.to_string();
+    let what = what.to_string();
+    move |e| match e {
+        AppError::NotFound(_) => AppError::Invalid(ValidationError::new(field, format!("no {what} with that id"))),
+        other => other,
+    }
+}

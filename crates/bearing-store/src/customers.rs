@@ -1,0 +1,197 @@
+//! Customers (companies with ARR, segment and owner) and their contacts.
+
+use crate::activity::Change;
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::list::{SortKey, keyset, page_of};
+use crate::rows::key;
+use bearing_domain::*;
+use sea_query::{Expr, ExprTrait, Query};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: Uuid,
+    name: String,
+    domain: Option<String>,
+    arr: i64,
+    segment: String,
+    owner_id: Option<Uuid>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<CustomerRow> for Customer {
+    type Error = StoreError;
+    fn try_from(r: CustomerRow) -> StoreResult<Customer> {
+        Ok(Customer {
+            id: CustomerId(r.id),
+            name: r.name,
+            domain: r.domain,
+            arr: r.arr,
+            segment: key(&r.segment, "segment")?,
+            owner_id: r.owner_id.map(UserId),
+            created_at: Timestamp(r.created_at),
+            updated_at: Timestamp(r.updated_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: Uuid,
+    customer_id: Uuid,
+    name: String,
+    email: Option<String>,
+    title: Option<String>,
+    created_at: i64,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Contact {
+        Contact {
+            id: ContactId(r.id),
+            customer_id: CustomerId(r.customer_id),
+            name: r.name,
+            email: r.email,
+            title: r.title,
+            created_at: Timestamp(r.created_at),
+        }
+    }
+}
+
+const CUSTOMER_COLUMNS: [&str; 8] = ["id", "name", "domain", "arr", "segment", "owner_id", "created_at", "updated_at"];
+const INSERT_CUSTOMER: &str = "INSERT INTO customers (id, name, name_lower, domain, arr, segment, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const CUSTOMER_BY_ID: &str = "SELECT id, name, domain, arr, segment, owner_id, created_at, updated_at FROM customers WHERE id = $1";
+const CUSTOMER_BY_NAME: &str = "SELECT id, name, domain, arr, segment, owner_id, created_at, updated_at FROM customers WHERE name_lower = $1";
+const UPDATE_CUSTOMER: &str = "UPDATE customers SET name = $2, name_lower = $3, domain = $4, arr = $5, segment = $6, owner_id = $7, updated_at = $8 WHERE id = $1";
+const INSERT_CONTACT: &str = "INSERT INTO contacts (id, customer_id, name, email, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+const CONTACT_BY_ID: &str = "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE id = $1";
+const CONTACTS_OF: &str = "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE customer_id = $1 ORDER BY name, id";
+
+impl Db {
+    /// Add a customer; `Conflict` if the name is taken.
+    pub async fn insert_customer(&self, c: NewCustomer, actor: Option<UserId>) -> StoreResult<Customer> {
+        let id = CustomerId::new();
+        let now = Timestamp::now();
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => sqlx::query(INSERT_CUSTOMER)
+            .bind(id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
+            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(now.0).bind(now.0)
+            .execute(conn).await.map(|r| r.rows_affected()))?;
+        tx.record(Change { entity_type: "customer", entity_id: id.0, actor, action: "created", before: None,
+            after: Some(serde_json::json!({"name": c.name, "arr": c.arr, "segment": c.segment})) }).await?;
+        tx.commit().await?;
+        self.customer(id).await
+    }
+
+    /// A customer by id.
+    pub async fn customer(&self, id: CustomerId) -> StoreResult<Customer> {
+        let row: CustomerRow = on_db!(self, p => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(p).await)?;
+        row.try_into()
+    }
+
+    /// A customer by name, case-insensitively.
+    pub async fn customer_by_name(&self, name: &str) -> StoreResult<Customer> {
+        let row: CustomerRow = on_db!(self, p => sqlx::query_as(CUSTOMER_BY_NAME).bind(name.trim().to_lowercase()).fetch_one(p).await)?;
+        row.try_into()
+    }
+
+    /// Apply validated changes to a customer.
+    pub async fn update_customer(&self, id: CustomerId, ch: CustomerChanges, actor: Option<UserId>) -> StoreResult<Customer> {
+        let before = self.customer(id).await?;
+        let mut c = before.clone();
+        if let Some(v) = ch.name { c.name = v; }
+        if ch.domain.is_some() { c.domain = ch.domain; }
+        if let Some(v) = ch.arr { c.arr = v; }
+        if let Some(v) = ch.segment { c.segment = v; }
+        if let Some(v) = ch.owner_id { c.owner_id = Some(v); }
+        c.updated_at = Timestamp::now();
+        let mut tx = self.begin().await?;
+        let n = on_tx!(&mut tx, conn => sqlx::query(UPDATE_CUSTOMER)
+            .bind(id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
+            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(c.updated_at.0)
+            .execute(conn).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.record(Change { entity_type: "customer", entity_id: id.0, actor, action: "updated",
+            before: Some(serde_json::to_value(&before).unwrap_or_default()),
+            after: Some(serde_json::to_value(&c).unwrap_or_default()) }).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// List customers, one page at a time.
+    pub async fn list_customers(&self, f: &CustomerFilter, sort: CustomerSort, page: &PageRequest) -> StoreResult<Page<Customer>> {
+        let mut q = Query::select();
+        q.from("customers").columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)));
+        if let Some(s) = f.segment { q.and_where(Expr::col(("customers", "segment")).eq(s.as_str())); }
+        if let Some(o) = f.owner_id { q.and_where(Expr::col(("customers", "owner_id")).eq(o.0)); }
+        let (key, desc) = match sort {
+            CustomerSort::Name => (SortKey::Text("name_lower"), false),
+            CustomerSort::Arr => (SortKey::Int("arr"), true),
+            CustomerSort::Newest => (SortKey::Id, true),
+        };
+        keyset(&mut q, "customers", key, desc, page);
+        let rows: Vec<CustomerRow> = fetch_built!(self, q, CustomerRow)?;
+        let items = rows.into_iter().map(Customer::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(page_of(items, page.limit, |c| match sort {
+            CustomerSort::Name => (CursorKey::Text(c.name.to_lowercase()), c.id.0),
+            CustomerSort::Arr => (CursorKey::Int(c.arr), c.id.0),
+            CustomerSort::Newest => (CursorKey::None, c.id.0),
+        }))
+    }
+
+    /// Customers by id, for labelling lists of notes.
+    pub async fn customers_by_ids(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut q = Query::select();
+        q.from("customers").columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)))
+            .and_where(Expr::col(("customers", "id")).is_in(ids.iter().map(|i| i.0)));
+        let rows: Vec<CustomerRow> = fetch_built!(self, q, CustomerRow)?;
+        rows.into_iter().map(Customer::try_from).collect()
+    }
+
+    /// Add a contact to a customer; `Constraint` if the customer does not exist.
+    pub async fn insert_contact(&self, c: NewContact) -> StoreResult<Contact> {
+        let id = ContactId::new();
+        let now = Timestamp::now();
+        on_db!(self, p => sqlx::query(INSERT_CONTACT)
+            .bind(id.0).bind(c.customer_id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).bind(now.0)
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        self.contact(id).await
+    }
+
+    /// A contact by id.
+    pub async fn contact(&self, id: ContactId) -> StoreResult<Contact> {
+        let row: ContactRow = on_db!(self, p => sqlx::query_as(CONTACT_BY_ID).bind(id.0).fetch_one(p).await)?;
+        Ok(row.into())
+    }
+
+    /// A customer's contacts, by name.
+    pub async fn contacts_of(&self, customer: CustomerId) -> StoreResult<Vec<Contact>> {
+        let rows: Vec<ContactRow> = on_db!(self, p => sqlx::query_as(CONTACTS_OF).bind(customer.0).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(Contact::from).collect())
+    }
+
+    /// Contacts by id.
+    pub async fn contacts_by_ids(&self, ids: &[ContactId]) -> StoreResult<Vec<Contact>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.contact(*id).await {
+                Ok(c) => out.push(c),
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every static SQL text in this file, for the prepare-everything test.
+pub const STATEMENTS: &[&str] = &[
+    INSERT_CUSTOMER, CUSTOMER_BY_ID, CUSTOMER_BY_NAME, UPDATE_CUSTOMER, INSERT_CONTACT, CONTACT_BY_ID, CONTACTS_OF,
+];

@@ -1,0 +1,6 @@
+//! The one integration-test binary (one link step keeps CI fast).
+//! Every storage and HTTP test runs on SQLite and PostgreSQL via `backend_test!`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+/// Storage: migrations, schema parity, every SQL statement, repositories.
+mod store;
