@@ -1,1 +1,161 @@
-//! placeholder
+//! Dev-only helpers for Bearing's tests: a fresh, migrated database per test
+//! on SQLite and PostgreSQL ([`test_db`]), the [`backend_test!`] macro that
+//! runs one async test body on both backends, and SQL-level checks (schema
+//! description for parity tests in [`schema`], statement preparation in
+//! [`sql`]).
+//!
+//! # Running a test on both backends
+//!
+//! ```ignore
+//! use bearing_testkit::{backend_test, TestDb};
+//!
+//! backend_test!(notes_round_trip, |t: TestDb| async move {
+//!     let app = bearing_app::App::new(t.db.clone(), Default::default());
+//!     // ... assertions; the body may return () or Result<(), E: Debug>
+//! });
+//! ```
+//!
+//! expands to a module `notes_round_trip` holding two tests, `sqlite` and
+//! `postgres` (full names `…::notes_round_trip::sqlite` and
+//! `…::notes_round_trip::postgres`), each a
+//! `#[tokio::test(flavor = "multi_thread", worker_threads = 2)]`. The module
+//! does `use super::*;`, so the body sees everything the enclosing module
+//! does. Without `BEARING_TEST_PG_URL` the PostgreSQL test prints
+//! `SKIPPED: no PostgreSQL (set BEARING_TEST_PG_URL)` and passes; with
+//! `BEARING_TEST_REQUIRE_PG=1` it fails instead.
+//!
+//! The argument may be untyped (`|t| …`, a [`TestDb`]) or typed with any
+//! [`TestContext`] (`|app: TestApp| …`), optionally `mut`. Attributes such as
+//! `#[ignore]` may precede the name and apply to both tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// Lets `backend_test!` name this crate by path from any crate, this one included.
+extern crate self as bearing_testkit;
+
+pub mod app;
+pub mod db;
+pub mod schema;
+pub mod sql;
+
+pub use bearing_store::{Backend, Db, DbOptions};
+pub use app::{DemoApp, TestApp};
+pub use db::{TestContext, TestDb, empty_db, test_db, test_options};
+/// The tokio this crate's macros expand to, so callers need not name their own.
+pub use tokio;
+
+use std::fmt::Debug;
+use std::future::Future;
+
+/// What a test body may return: `()` or a `Result` whose error fails the test.
+pub trait TestOutcome {
+    /// Panic (failing the test) if this outcome is an error.
+    fn check(self);
+}
+
+impl TestOutcome for () {
+    fn check(self) {}
+}
+
+impl<E: Debug> TestOutcome for Result<(), E> {
+    fn check(self) {
+        if let Err(e) = self {
+            panic!("test failed: {e:?}");
+        }
+    }
+}
+
+/// Run one test body on `backend`: make the context, run the body, check its
+/// outcome, and (on success) drop the per-test PostgreSQL database. A failed
+/// test leaves its database behind for inspection. Used by [`backend_test!`].
+#[doc(hidden)]
+pub async fn run_backend_test<C, F, Fut>(backend: Backend, body: F)
+where
+    C: TestContext,
+    F: FnOnce(C) -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutcome,
+{
+    let Some(ctx) = C::create(backend).await else {
+        println!("SKIPPED: no PostgreSQL (set {})", db::PG_URL_ENV);
+        return;
+    };
+    let cleanup = ctx.test_db().cleanup();
+    body(ctx).await.check();
+    if let Some(c) = cleanup {
+        c.run().await;
+    }
+}
+
+/// Define a storage test that runs on SQLite and on PostgreSQL.
+///
+/// `backend_test!(name, |t: TestDb| async move { … })` expands to
+/// `mod name { use super::*; … }` with two
+/// `#[tokio::test(flavor = "multi_thread", worker_threads = 2)]` functions,
+/// `sqlite` and `postgres`, each handing the body a fresh migrated database
+/// (see the crate docs). Forms accepted:
+///
+/// - `backend_test!(name, |t| body)` — `t` is a [`TestDb`];
+/// - `backend_test!(name, |t: Ctx| body)` — `Ctx` is any [`TestContext`];
+/// - either with `mut` before the argument;
+/// - any of these preceded by attributes, e.g. `#[ignore]`.
+///
+/// The body is an expression producing a future (usually `async move { … }`)
+/// whose output is `()` or `Result<(), E: Debug>`.
+#[macro_export]
+macro_rules! backend_test {
+    (@expand [$($meta:tt)*] $name:ident, [$($arg:tt)+], $ty:ty, $body:expr) => {
+        #[allow(non_snake_case)]
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $($meta)*
+            #[$crate::tokio::test(crate = "::bearing_testkit::tokio", flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::run_backend_test($crate::Backend::Sqlite, |$($arg)+: $ty| $body).await;
+            }
+
+            $($meta)*
+            #[$crate::tokio::test(crate = "::bearing_testkit::tokio", flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::run_backend_test($crate::Backend::Postgres, |$($arg)+: $ty| $body).await;
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident, |mut $arg:ident : $ty:ty| $body:expr $(,)?) => {
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut $arg], $ty, $body);
+    };
+    ($(#[$meta:meta])* $name:ident, |mut $arg:ident| $body:expr $(,)?) => {
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut $arg], $crate::TestDb, $body);
+    };
+    ($(#[$meta:meta])* $name:ident, |$arg:ident : $ty:ty| $body:expr $(,)?) => {
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [$arg], $ty, $body);
+    };
+    ($(#[$meta:meta])* $name:ident, |$arg:ident| $body:expr $(,)?) => {
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [$arg], $crate::TestDb, $body);
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    backend_test!(macro_expands_inside_this_crate, |t| async move {
+        t.db.ping().await.unwrap();
+        assert_eq!(t.db.backend(), t.backend);
+        assert!(t.db.pending_migrations().await.unwrap().is_empty());
+    });
+
+    backend_test!(macro_accepts_typed_result_bodies, |mut t: TestDb| async move {
+        t.db = t.connect().await;
+        t.db.ping().await?;
+        Ok::<(), bearing_store::StoreError>(())
+    });
+
+    #[test]
+    fn template_name_is_stable_and_short() {
+        let a = db::template_name();
+        assert_eq!(a, db::template_name());
+        assert!(a.len() < 63, "PostgreSQL identifiers are at most 63 bytes");
+    }
+}

@@ -1,1 +1,70 @@
-fn main() {}
+//! The `bearing` command: a thin shell over the app. Parses flags, builds the
+//! configuration (defaults → bearing.toml → BEARING_* environment → flags),
+//! connects to the database and runs one subcommand.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod config;
+
+use clap::{Parser, Subcommand};
+use config::{ConfigArgs, Settings};
+
+/// Bearing: self-hosted product management. Feedback in, prioritised ideas out.
+#[derive(Parser, Debug)]
+#[command(name = "bearing", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (pages and JSON API).
+    Serve(commands::serve::ServeArgs),
+    /// Apply pending database migrations (or list them with --dry-run).
+    Migrate(commands::migrate::MigrateArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(commands::users::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(commands::users::TokenCommand),
+    /// Load the demo workspace (customers, ideas, 200+ notes) into the database.
+    Demo,
+    /// Generate synthetic data for benchmarks.
+    Gen(commands::generate::GenArgs),
+    /// Show configuration.
+    #[command(subcommand)]
+    Config(commands::config_cmd::ConfigCommand),
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli.config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    config::init_logging(&settings);
+    let result = match cli.command {
+        Command::Serve(a) => commands::serve::run(settings, a).await,
+        Command::Migrate(a) => commands::migrate::run(settings, a).await,
+        Command::User(c) => commands::users::user(settings, c).await,
+        Command::Token(c) => commands::users::token(settings, c).await,
+        Command::Demo => commands::demo::run(settings).await,
+        Command::Gen(a) => commands::generate::run(settings, a).await,
+        Command::Config(c) => commands::config_cmd::run(&settings, c),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -4,3 +4,5 @@
 
 /// Storage: migrations, schema parity, every SQL statement, repositories.
 mod store;
+/// JSON API: every endpoint over real HTTP, errors, persistence.
+mod api;

@@ -1,0 +1,58 @@
+//! The JSON API under `/api/v1`: create, read, update and list customers,
+//! contacts, areas, notes, ideas, links and comments; process a note. Every
+//! handler authenticates with [`ApiActor`](crate::auth::ApiActor), parses
+//! with field-named errors, calls one app function and answers JSON.
+
+mod areas;
+mod customers;
+mod ideas;
+mod links;
+mod notes;
+pub mod openapi;
+mod params;
+
+use crate::AppState;
+use crate::auth::ApiActor;
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post, put};
+use serde_json::{Value, json};
+
+/// Every API route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/me", get(me))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/{id}", get(customers::show).patch(customers::update))
+        .route("/customers/{id}/contacts", get(customers::contacts))
+        .route("/contacts", post(customers::create_contact))
+        .route("/contacts/{id}", get(customers::show_contact))
+        .route("/areas", get(areas::list).post(areas::create))
+        .route("/areas/{id}", get(areas::show).patch(areas::update))
+        .route("/notes", get(notes::list).post(notes::create))
+        .route("/notes/{id}", get(notes::show).patch(notes::update))
+        .route("/notes/{id}/process", post(notes::process))
+        .route("/notes/{id}/links", get(notes::links))
+        .route("/ideas", get(ideas::list).post(ideas::create))
+        .route("/ideas/{id}", get(ideas::show).patch(ideas::update))
+        .route("/ideas/{id}/notes", get(ideas::notes))
+        .route("/ideas/{id}/comments", get(ideas::comments).post(ideas::comment))
+        .route("/ideas/{id}/follow", put(ideas::follow).delete(ideas::unfollow))
+        .route("/links", post(links::create))
+        .route("/links/{id}", get(links::show).delete(links::delete))
+        .fallback(not_found)
+}
+
+async fn me(ApiActor(actor): ApiActor) -> Json<Value> {
+    Json(json!({ "user": actor.user }))
+}
+
+async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such API endpoint; see /api/v1/openapi.json", None)
+}
+
+/// A page of results as JSON: `{"items": [...], "next_cursor": ...}`.
+pub(crate) fn page_json<T: serde::Serialize>(p: bearing_domain::Page<T>) -> Json<Value> {
+    Json(json!({ "items": p.items, "next_cursor": p.next_cursor }))
+}

@@ -1,0 +1,39 @@
+//! Server-rendered pages: the inbox, notes, ideas and customers, plus
+//! sign-in and static assets. Every page is an askama template (in
+//! `crates/bearing-web/templates/`) filled from one page struct. Forms are
+//! plain POST + 303 redirect so everything works without JavaScript; htmx is
+//! loaded only for niceties. Every form carries the session's CSRF token.
+
+pub mod assets;
+pub mod customers;
+pub mod error;
+pub mod ideas;
+pub mod inbox;
+pub mod layout;
+pub mod notes;
+pub mod signin;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(signin::home))
+        .route("/signin", get(signin::form).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/inbox", get(inbox::page))
+        .route("/notes", post(notes::create))
+        .route("/notes/new", get(notes::new_form))
+        .route("/notes/{id}", get(notes::show))
+        .route("/notes/{id}/process", post(notes::process))
+        .route("/ideas", get(ideas::list).post(ideas::create))
+        .route("/ideas/new", get(ideas::new_form))
+        .route("/ideas/{id}", get(ideas::show))
+        .route("/ideas/{id}/comments", post(ideas::comment))
+        .route("/ideas/{id}/follow", post(ideas::follow))
+        .route("/customers", get(customers::list))
+        .route("/customers/{id}", get(customers::show))
+        .route("/assets/{*path}", get(assets::serve))
+}

@@ -1,0 +1,131 @@
+//! Sign in and out with email and password. A successful sign-in sets the
+//! HttpOnly session cookie and returns to where the visitor was going (only
+//! local paths, so the page cannot be used as an open redirect).
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, Session};
+use crate::html::error;
+use crate::html::layout::render_status;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use bearing_app::AppError;
+use serde::Deserialize;
+
+/// The sign-in page.
+#[derive(Template)]
+#[template(path = "signin.html")]
+pub struct SignInPage {
+    /// Where to go after signing in.
+    pub next: String,
+    /// The email typed so far.
+    pub email: String,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+/// Query of `GET /signin`.
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    /// Where to go after signing in.
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Body of `POST /signin`.
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    /// Account email.
+    #[serde(default)]
+    pub email: String,
+    /// Password.
+    #[serde(default)]
+    pub password: String,
+    /// Where to go after signing in.
+    #[serde(default)]
+    pub next: String,
+}
+
+/// Body of `POST /signout`.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    /// The session's CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// A safe local redirect target: starts with `/` but not `//` or `/\`.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/inbox" }
+}
+
+/// `GET /`: the inbox is home.
+pub async fn home() -> Redirect {
+    Redirect::to("/inbox")
+}
+
+/// `GET /signin`.
+pub async fn form(Query(q): Query<NextQuery>) -> Response {
+    let page = SignInPage { next: safe_next(&q.next).to_string(), email: String::new(), error: None };
+    render_status(StatusCode::OK, &page)
+}
+
+/// `POST /signin`: check the password, set the cookie, go on.
+pub async fn submit(State(state): State<AppState>, jar: CookieJar, Form(f): Form<SignInForm>) -> Response {
+    let next = safe_next(&f.next).to_string();
+    match state.app.sign_in(f.email.trim(), &f.password).await {
+        Ok(s) => {
+            let cookie = Cookie::build((SESSION_COOKIE, s.secret))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .path("/")
+                .secure(state.config.secure_cookies)
+                .build();
+            (jar.add(cookie), Redirect::to(&next)).into_response()
+        }
+        Err(AppError::Unauthorized(m)) => {
+            let page = SignInPage { next, email: f.email, error: Some(capitalise(&m)) };
+            render_status(StatusCode::UNAUTHORIZED, &page)
+        }
+        Err(e) => error::page(e),
+    }
+}
+
+/// `POST /signout`: end the session and clear the cookie.
+pub async fn sign_out(State(state): State<AppState>, session: Session, jar: CookieJar, Form(f): Form<CsrfForm>) -> Response {
+    if let Err(r) = session.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Some(c) = jar.get(SESSION_COOKIE)
+        && let Err(e) = state.app.sign_out(c.value()).await
+    {
+        return error::page(e);
+    }
+    let gone = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    (jar.remove(gone), Redirect::to("/signin")).into_response()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(safe_next("/ideas?x=1"), "/ideas?x=1");
+        assert_eq!(safe_next("//evil.example"), "/inbox");
+        assert_eq!(safe_next("https://evil.example"), "/inbox");
+        assert_eq!(safe_next(""), "/inbox");
+    }
+}

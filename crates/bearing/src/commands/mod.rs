@@ -1,0 +1,8 @@
+//! One module per subcommand; each parses its own flags and calls the app.
+
+pub mod config_cmd;
+pub mod demo;
+pub mod generate;
+pub mod migrate;
+pub mod serve;
+pub mod users;

@@ -1,0 +1,66 @@
+//! `bearing serve`: run the web server, optionally on a demo workspace.
+
+use crate::config::{Settings, redact};
+use anyhow::Context;
+use bearing_web::{AppState, WebConfig};
+
+/// Flags for `serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Load the demo workspace first and print sign-in details. Without
+    /// --database it uses its own file, bearing-demo.db.
+    #[arg(long)]
+    pub demo: bool,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "BEARING_BIND")]
+    pub bind: Option<String>,
+}
+
+/// Run until Ctrl-C or SIGTERM.
+pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(b) = args.bind {
+        settings.bind = b;
+    }
+    if args.demo && settings.database_is_default {
+        settings.database = "sqlite://bearing-demo.db".into();
+    }
+    let app = settings.connect().await?;
+    let listener = tokio::net::TcpListener::bind(&settings.bind).await.with_context(|| format!("listening on {}", settings.bind))?;
+    let addr = listener.local_addr()?;
+    if args.demo {
+        let summary = app.load_demo().await.context("loading the demo workspace")?;
+        let (_, token) = app.create_token(&summary.admin, "demo").await?;
+        println!();
+        println!("  Bearing demo workspace is ready{}.", if summary.loaded { "" } else { " (already loaded)" });
+        println!("  Open      http://{addr}");
+        println!("  Email     {}", bearing_app::demo::DEMO_ADMIN_EMAIL);
+        println!("  Password  {}", bearing_app::demo::DEMO_PASSWORD);
+        println!("  API token {token}");
+        println!("  Try       curl -H \"Authorization: Bearer {token}\" http://{addr}/api/v1/notes?state=unprocessed");
+        println!();
+    }
+    tracing::info!(%addr, database = %redact(&settings.database), "Bearing is listening");
+    let state = AppState::new(app.clone(), WebConfig { max_body_bytes: settings.max_body_bytes, secure_cookies: settings.secure_cookies });
+    bearing_web::serve(listener, state, shutdown_signal()).await?;
+    app.db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

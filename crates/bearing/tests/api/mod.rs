@@ -1,0 +1,10 @@
+//! HTTP API tests: the real router on 127.0.0.1:0, called over HTTP, on
+//! SQLite and PostgreSQL.
+
+mod auth;
+mod customers;
+mod errors;
+mod ideas;
+mod notes;
+mod openapi;
+mod process;
