@@ -83,7 +83,7 @@ impl App {
                     other => other,
                 })?;
             }
-            if let Some((idea, _)) = new_idea {
+            if let Some((idea, _)) = new_idea.as_deref() {
                 self.check_idea_refs(idea.area_id, idea.owner_id, "new_idea.").await?;
             }
         }

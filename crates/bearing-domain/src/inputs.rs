@@ -551,8 +551,8 @@ pub enum ProcessPlan {
     Link {
         /// Existing ideas with their excerpts.
         links: Vec<LinkRequest>,
-        /// A new idea and its excerpt.
-        new_idea: Option<(NewIdea, Option<String>)>,
+        /// A new idea and its excerpt (boxed: it dwarfs the other fields).
+        new_idea: Option<Box<(NewIdea, Option<String>)>>,
         /// Underlying need.
         underlying_need: Option<String>,
         /// Workaround.
@@ -608,7 +608,7 @@ impl ProcessNote {
                     ..e
                 })?;
                 let excerpt = clean_excerpt(note_text, self.new_idea_excerpt.as_deref())?;
-                Some((idea, excerpt))
+                Some(Box::new((idea, excerpt)))
             }
             None => None,
         };

@@ -141,7 +141,8 @@ impl Db {
                     tx.link(id, l.idea_id, l.excerpt.as_deref(), actor).await?;
                     linked.push(l.idea_id);
                 }
-                if let Some((idea, excerpt)) = idea {
+                if let Some(boxed) = idea {
+                    let (idea, excerpt) = *boxed;
                     let idea_id = IdeaId::new();
                     tx.insert_idea(idea_id, &idea, actor, now).await?;
                     tx.link(id, idea_id, excerpt.as_deref(), actor).await?;

@@ -29,12 +29,27 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 const APPLIED: &str = "SELECT version FROM schema_migrations ORDER BY version";
+/// Serialises migrations across PostgreSQL servers, until the transaction ends.
+const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7262727)";
 const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 impl Db {
     /// Versions already applied.
     async fn applied_versions(&self) -> StoreResult<Vec<i64>> {
-        on_db!(self, p => sqlx::query(CREATE_LEDGER).execute(p).await.map(|r| r.rows_affected()))?;
+        match self {
+            Db::Sqlite(p) => {
+                sqlx::query(CREATE_LEDGER).execute(p).await?;
+            }
+            Db::Postgres(p) => {
+                // Concurrent CREATE TABLE IF NOT EXISTS can still collide in
+                // PostgreSQL's catalog (pg_type unique violation) when several
+                // servers start together: take the migration lock first.
+                let mut tx = p.begin().await?;
+                sqlx::query(MIGRATION_LOCK).execute(&mut *tx).await?;
+                sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+        }
         let v: Vec<i64> = on_db!(self, p => sqlx::query_scalar(APPLIED).fetch_all(p).await)?;
         Ok(v)
     }
@@ -63,7 +78,7 @@ impl Db {
                 }
                 crate::db::Tx::Postgres(t) => {
                     // Several app servers may start together: serialise on an advisory lock.
-                    sqlx::query("SELECT pg_advisory_xact_lock(7262727)").execute(&mut **t).await?;
+                    sqlx::query(MIGRATION_LOCK).execute(&mut **t).await?;
                     let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                         .bind(m.version).fetch_optional(&mut **t).await?;
                     if exists.is_none() {

@@ -33,15 +33,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database underneath.
     pub db: TestDb,
+    /// Dropping this (with the TestApp) stops the server gracefully.
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
 }
 
 impl TestContext for TestApp {
@@ -107,11 +100,14 @@ impl TestApp {
         }
     }
 
-    /// Stop serving (the database stays).
-    pub fn stop(&mut self) {
+    /// Stop serving and close the pool; the database stays, for a restart
+    /// with [`TestApp::spawn_on`].
+    pub async fn shut_down(mut self) -> TestDb {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        self.app.db.close().await;
+        self.db
     }
 
     /// Full URL of `path`.

@@ -31,7 +31,10 @@ const TEMPLATE_LOCK: i64 = 0x62_6561_7269_6e67;
 /// Pool settings for tests: a few connections per test, since many tests run
 /// at once against one PostgreSQL server.
 pub fn test_options() -> DbOptions {
-    DbOptions { max_connections: 5, ..Default::default() }
+    DbOptions {
+        max_connections: 5,
+        ..Default::default()
+    }
 }
 
 /// One test's own database.
@@ -84,8 +87,13 @@ impl Cleanup {
     pub async fn run(self) {
         let result = async {
             let mut admin = PgConnection::connect(&self.admin_url).await?;
-            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(&self.name));
-            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut admin).await?;
+            let sql = format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&self.name)
+            );
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut admin)
+                .await?;
             admin.close().await
         }
         .await;
@@ -153,9 +161,17 @@ async fn sqlite_db(migrate: bool) -> TestDb {
         .await
         .unwrap_or_else(|e| panic!("opening test database {url}: {e}"));
     if migrate {
-        db.migrate().await.unwrap_or_else(|e| panic!("migrating test database {url}: {e}"));
+        db.migrate()
+            .await
+            .unwrap_or_else(|e| panic!("migrating test database {url}: {e}"));
     }
-    TestDb { db, url, backend: Backend::Sqlite, dir: Some(dir), pg: None }
+    TestDb {
+        db,
+        url,
+        backend: Backend::Sqlite,
+        dir: Some(dir),
+        pg: None,
+    }
 }
 
 /// The admin URL, honouring `BEARING_TEST_REQUIRE_PG`.
@@ -223,17 +239,21 @@ async fn admin_connection(admin_url: &str) -> PgConnection {
 }
 
 async fn exec(conn: &mut PgConnection, sql: String) -> Result<(), sqlx::Error> {
-    sqlx::raw_sql(AssertSqlSafe(sql)).execute(conn).await.map(|_| ())
+    sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// True once the template is complete: it is marked a template only after
 /// migrating and closing every connection to it.
 async fn template_ready(conn: &mut PgConnection, name: &str) -> bool {
-    let r: Option<bool> = sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
-        .bind(name)
-        .fetch_optional(conn)
-        .await
-        .unwrap_or_else(|e| panic!("looking up template database {name}: {e}"));
+    let r: Option<bool> =
+        sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await
+            .unwrap_or_else(|e| panic!("looking up template database {name}: {e}"));
     r == Some(true)
 }
 
@@ -250,7 +270,10 @@ async fn ensure_template(conn: &mut PgConnection, admin_url: &str) -> String {
         .await
         .unwrap_or_else(|e| panic!("taking the template lock: {e}"));
     let built = build_template(conn, admin_url, &tpl).await;
-    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)").bind(TEMPLATE_LOCK).execute(&mut *conn).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut *conn)
+        .await;
     if let Err(e) = built {
         panic!("building template database {tpl}: {e}");
     }
@@ -261,14 +284,25 @@ async fn ensure_template(conn: &mut PgConnection, admin_url: &str) -> String {
 /// Build the template while holding the lock (someone may have built it
 /// while we waited for the lock; a half-built one from a crashed run is
 /// dropped and rebuilt).
-async fn build_template(conn: &mut PgConnection, admin_url: &str, tpl: &str) -> Result<(), Box<dyn std::error::Error>> {
+async fn build_template(
+    conn: &mut PgConnection,
+    admin_url: &str,
+    tpl: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     if template_ready(conn, tpl).await {
         return Ok(());
     }
     let q = quote_ident(tpl);
     exec(conn, format!("DROP DATABASE IF EXISTS {q} WITH (FORCE)")).await?;
     exec(conn, format!("CREATE DATABASE {q} TEMPLATE template0")).await?;
-    let db = Db::connect(&url_for(admin_url, tpl), &DbOptions { max_connections: 1, ..Default::default() }).await?;
+    let db = Db::connect(
+        &url_for(admin_url, tpl),
+        &DbOptions {
+            max_connections: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
     let migrated = db.migrate().await;
     db.close().await;
     migrated?;
@@ -278,19 +312,29 @@ async fn build_template(conn: &mut PgConnection, admin_url: &str, tpl: &str) -> 
         .bind(tpl)
         .execute(&mut *conn)
         .await?;
-    exec(conn, format!("ALTER DATABASE {q} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true")).await?;
+    exec(
+        conn,
+        format!("ALTER DATABASE {q} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true"),
+    )
+    .await?;
     Ok(())
 }
 
 /// A new database copied from `template`, retrying briefly if the server
 /// reports the template busy.
 async fn create_database(conn: &mut PgConnection, name: &str, template: &str) {
-    let sql = format!("CREATE DATABASE {} TEMPLATE {}", quote_ident(name), quote_ident(template));
+    let sql = format!(
+        "CREATE DATABASE {} TEMPLATE {}",
+        quote_ident(name),
+        quote_ident(template)
+    );
     let mut attempt = 0;
     loop {
         match exec(conn, sql.clone()).await {
             Ok(()) => return,
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55006") && attempt < 50 => {
+            Err(sqlx::Error::Database(e))
+                if e.code().as_deref() == Some("55006") && attempt < 50 =>
+            {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -330,6 +374,9 @@ async fn pg_open(admin_url: &str, name: String) -> TestDb {
         url,
         backend: Backend::Postgres,
         dir: None,
-        pg: Some(Cleanup { admin_url: admin_url.to_string(), name }),
+        pg: Some(Cleanup {
+            admin_url: admin_url.to_string(),
+            name,
+        }),
     }
 }

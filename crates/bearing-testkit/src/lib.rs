@@ -37,14 +37,13 @@ pub mod db;
 pub mod schema;
 pub mod sql;
 
-pub use bearing_store::{Backend, Db, DbOptions};
 pub use app::{DemoApp, TestApp};
+pub use bearing_store::{Backend, Db, DbOptions};
 pub use db::{TestContext, TestDb, empty_db, test_db, test_options};
 /// The tokio this crate's macros expand to, so callers need not name their own.
 pub use tokio;
 
 use std::fmt::Debug;
-use std::future::Future;
 
 /// What a test body may return: `()` or a `Result` whose error fails the test.
 pub trait TestOutcome {
@@ -64,26 +63,11 @@ impl<E: Debug> TestOutcome for Result<(), E> {
     }
 }
 
-/// Run one test body on `backend`: make the context, run the body, check its
-/// outcome, and (on success) drop the per-test PostgreSQL database. A failed
-/// test leaves its database behind for inspection. Used by [`backend_test!`].
+/// Print the skip notice for a backend with no database. Used by
+/// [`backend_test!`].
 #[doc(hidden)]
-pub async fn run_backend_test<C, F, Fut>(backend: Backend, body: F)
-where
-    C: TestContext,
-    F: FnOnce(C) -> Fut,
-    Fut: Future,
-    Fut::Output: TestOutcome,
-{
-    let Some(ctx) = C::create(backend).await else {
-        println!("SKIPPED: no PostgreSQL (set {})", db::PG_URL_ENV);
-        return;
-    };
-    let cleanup = ctx.test_db().cleanup();
-    body(ctx).await.check();
-    if let Some(c) = cleanup {
-        c.run().await;
-    }
+pub fn report_skipped() {
+    println!("SKIPPED: no PostgreSQL (set {})", db::PG_URL_ENV);
 }
 
 /// Define a storage test that runs on SQLite and on PostgreSQL.
@@ -91,8 +75,8 @@ where
 /// `backend_test!(name, |t: TestDb| async move { … })` expands to
 /// `mod name { use super::*; … }` with two
 /// `#[tokio::test(flavor = "multi_thread", worker_threads = 2)]` functions,
-/// `sqlite` and `postgres`, each handing the body a fresh migrated database
-/// (see the crate docs). Forms accepted:
+/// `sqlite` and `postgres`, each handing the body a fresh context (see the
+/// crate docs). Forms accepted:
 ///
 /// - `backend_test!(name, |t| body)` — `t` is a [`TestDb`];
 /// - `backend_test!(name, |t: Ctx| body)` — `Ctx` is any [`TestContext`];
@@ -100,10 +84,15 @@ where
 /// - any of these preceded by attributes, e.g. `#[ignore]`.
 ///
 /// The body is an expression producing a future (usually `async move { … }`)
-/// whose output is `()` or `Result<(), E: Debug>`.
+/// whose output is `()` or `Result<(), E: Debug>`. It is not a real closure:
+/// the argument is bound in the test function itself, so fields of the
+/// context the body does not use (the SQLite file's directory, a server's
+/// shutdown handle) stay alive until the test function returns rather than
+/// being dropped when the body's future is built. After a passing body the
+/// PostgreSQL database is dropped; a failing one keeps it for inspection.
 #[macro_export]
 macro_rules! backend_test {
-    (@expand [$($meta:tt)*] $name:ident, [$($arg:tt)+], $ty:ty, $body:expr) => {
+    (@expand [$($meta:tt)*] $name:ident, [$($m:tt)?] $arg:ident, $ty:ty, $body:expr) => {
         #[allow(non_snake_case)]
         mod $name {
             #[allow(unused_imports)]
@@ -112,27 +101,40 @@ macro_rules! backend_test {
             $($meta)*
             #[$crate::tokio::test(crate = "::bearing_testkit::tokio", flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                $crate::run_backend_test($crate::Backend::Sqlite, |$($arg)+: $ty| $body).await;
+                $crate::backend_test!(@run $crate::Backend::Sqlite, [$($m)?] $arg, $ty, $body);
             }
 
             $($meta)*
             #[$crate::tokio::test(crate = "::bearing_testkit::tokio", flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                $crate::run_backend_test($crate::Backend::Postgres, |$($arg)+: $ty| $body).await;
+                $crate::backend_test!(@run $crate::Backend::Postgres, [$($m)?] $arg, $ty, $body);
             }
         }
     };
+    (@run $backend:expr, [$($m:tt)?] $arg:ident, $ty:ty, $body:expr) => {
+        let ::std::option::Option::Some($($m)? $arg) =
+            <$ty as $crate::TestContext>::create($backend).await
+        else {
+            $crate::report_skipped();
+            return;
+        };
+        let cleanup = $crate::TestContext::test_db(&$arg).cleanup();
+        $crate::TestOutcome::check(($body).await);
+        if let ::std::option::Option::Some(c) = cleanup {
+            c.run().await;
+        }
+    };
     ($(#[$meta:meta])* $name:ident, |mut $arg:ident : $ty:ty| $body:expr $(,)?) => {
-        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut $arg], $ty, $body);
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut] $arg, $ty, $body);
     };
     ($(#[$meta:meta])* $name:ident, |mut $arg:ident| $body:expr $(,)?) => {
-        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut $arg], $crate::TestDb, $body);
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [mut] $arg, $crate::TestDb, $body);
     };
     ($(#[$meta:meta])* $name:ident, |$arg:ident : $ty:ty| $body:expr $(,)?) => {
-        $crate::backend_test!(@expand [$(#[$meta])*] $name, [$arg], $ty, $body);
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [] $arg, $ty, $body);
     };
     ($(#[$meta:meta])* $name:ident, |$arg:ident| $body:expr $(,)?) => {
-        $crate::backend_test!(@expand [$(#[$meta])*] $name, [$arg], $crate::TestDb, $body);
+        $crate::backend_test!(@expand [$(#[$meta])*] $name, [] $arg, $crate::TestDb, $body);
     };
 }
 
@@ -146,11 +148,14 @@ mod tests {
         assert!(t.db.pending_migrations().await.unwrap().is_empty());
     });
 
-    backend_test!(macro_accepts_typed_result_bodies, |mut t: TestDb| async move {
-        t.db = t.connect().await;
-        t.db.ping().await?;
-        Ok::<(), bearing_store::StoreError>(())
-    });
+    backend_test!(
+        macro_accepts_typed_result_bodies,
+        |mut t: TestDb| async move {
+            t.db = t.connect().await;
+            t.db.ping().await?;
+            Ok::<(), bearing_store::StoreError>(())
+        }
+    );
 
     #[test]
     fn template_name_is_stable_and_short() {

@@ -141,7 +141,7 @@ pub fn type_class_postgres(data_type: &str) -> String {
 }
 
 const SQLITE_COLUMNS: &str = r#"
-SELECT m.name AS tbl, p.name AS col, p.type AS decl, p."notnull" AS notnull, p.pk AS pk
+SELECT m.name AS tbl, p.name AS col, p.type AS decl, p."notnull", p.pk
 FROM sqlite_master m JOIN pragma_table_info(m.name) p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
 ORDER BY m.name, p.cid"#;
@@ -161,7 +161,8 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
 ORDER BY m.name, fk.id, fk.seq"#;
 
 async fn describe_sqlite(p: &SqlitePool) -> Result<Schema, sqlx::Error> {
-    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(SQLITE_COLUMNS).fetch_all(p).await?;
+    let rows: Vec<(String, String, String, i64, i64)> =
+        sqlx::query_as(SQLITE_COLUMNS).fetch_all(p).await?;
     let columns: Vec<Column> = rows
         .into_iter()
         .map(|(table, name, decl, notnull, pk)| Column {
@@ -173,7 +174,8 @@ async fn describe_sqlite(p: &SqlitePool) -> Result<Schema, sqlx::Error> {
         })
         .collect();
 
-    let rows: Vec<(String, String, bool, String, String)> = sqlx::query_as(SQLITE_INDEXES).fetch_all(p).await?;
+    let rows: Vec<(String, String, bool, String, String)> =
+        sqlx::query_as(SQLITE_INDEXES).fetch_all(p).await?;
     let mut grouped: BTreeMap<(String, String), Index> = BTreeMap::new();
     for (table, idx, unique, origin, col) in rows {
         grouped
@@ -202,10 +204,20 @@ async fn describe_sqlite(p: &SqlitePool) -> Result<Schema, sqlx::Error> {
                     .map(|c| c.name.clone())
                     .unwrap_or_default()
             });
-            ForeignKey { table, column, ref_table, ref_column, on_delete: on_delete.to_ascii_uppercase() }
+            ForeignKey {
+                table,
+                column,
+                ref_table,
+                ref_column,
+                on_delete: on_delete.to_ascii_uppercase(),
+            }
         })
         .collect();
-    Ok(Schema { columns, indexes, foreign_keys })
+    Ok(Schema {
+        columns,
+        indexes,
+        foreign_keys,
+    })
 }
 
 const PG_COLUMNS: &str = r#"
@@ -256,7 +268,8 @@ JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.ref_col
 WHERE con.contype = 'f' AND n.nspname = current_schema()"#;
 
 async fn describe_postgres(p: &PgPool) -> Result<Schema, sqlx::Error> {
-    let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(PG_COLUMNS).fetch_all(p).await?;
+    let rows: Vec<(String, String, String, bool, bool)> =
+        sqlx::query_as(PG_COLUMNS).fetch_all(p).await?;
     let columns = rows
         .into_iter()
         .map(|(table, name, data_type, nullable, primary_key)| Column {
@@ -268,7 +281,8 @@ async fn describe_postgres(p: &PgPool) -> Result<Schema, sqlx::Error> {
         })
         .collect();
 
-    let rows: Vec<(String, String, bool, bool, Vec<String>)> = sqlx::query_as(PG_INDEXES).fetch_all(p).await?;
+    let rows: Vec<(String, String, bool, bool, Vec<String>)> =
+        sqlx::query_as(PG_INDEXES).fetch_all(p).await?;
     let indexes = rows
         .into_iter()
         .map(|(table, name, unique, is_constraint, columns)| Index {
@@ -279,16 +293,23 @@ async fn describe_postgres(p: &PgPool) -> Result<Schema, sqlx::Error> {
         })
         .collect();
 
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(PG_FOREIGN_KEYS).fetch_all(p).await?;
+    let rows: Vec<(String, String, String, String, String)> =
+        sqlx::query_as(PG_FOREIGN_KEYS).fetch_all(p).await?;
     let foreign_keys = rows
         .into_iter()
-        .map(|(table, column, ref_table, ref_column, on_delete)| ForeignKey {
-            table,
-            column,
-            ref_table,
-            ref_column,
-            on_delete,
-        })
+        .map(
+            |(table, column, ref_table, ref_column, on_delete)| ForeignKey {
+                table,
+                column,
+                ref_table,
+                ref_column,
+                on_delete,
+            },
+        )
         .collect();
-    Ok(Schema { columns, indexes, foreign_keys })
+    Ok(Schema {
+        columns,
+        indexes,
+        foreign_keys,
+    })
 }

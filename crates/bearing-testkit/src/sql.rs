@@ -28,18 +28,30 @@ pub async fn prepare_all(db: &Db, statements: &[&'static str]) -> Vec<PrepareFai
     let mut failures = Vec::new();
     match db {
         Db::Sqlite(p) => {
-            let mut conn = p.acquire().await.unwrap_or_else(|e| panic!("acquiring a connection: {e}"));
+            let mut conn = p
+                .acquire()
+                .await
+                .unwrap_or_else(|e| panic!("acquiring a connection: {e}"));
             for sql in statements {
                 if let Err(e) = conn.prepare(sql.into_sql_str()).await {
-                    failures.push(PrepareFailure { sql, error: e.to_string() });
+                    failures.push(PrepareFailure {
+                        sql,
+                        error: e.to_string(),
+                    });
                 }
             }
         }
         Db::Postgres(p) => {
-            let mut conn = p.acquire().await.unwrap_or_else(|e| panic!("acquiring a connection: {e}"));
+            let mut conn = p
+                .acquire()
+                .await
+                .unwrap_or_else(|e| panic!("acquiring a connection: {e}"));
             for sql in statements {
                 if let Err(e) = conn.prepare(sql.into_sql_str()).await {
-                    failures.push(PrepareFailure { sql, error: e.to_string() });
+                    failures.push(PrepareFailure {
+                        sql,
+                        error: e.to_string(),
+                    });
                 }
             }
         }

@@ -47,6 +47,7 @@ pub struct Session {
 
 impl Session {
     /// Refuse a form whose CSRF token is not this session's.
+    #[allow(clippy::result_large_err)] // the error is the response itself, returned straight away
     pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
         if bool::from(self.csrf.as_bytes().ct_eq(sent.as_bytes())) {
             Ok(())

@@ -6,3 +6,5 @@
 mod store;
 /// JSON API: every endpoint over real HTTP, errors, persistence.
 mod api;
+/// Pages in headless Chromium: sign in, triage a note into an idea.
+mod browser;

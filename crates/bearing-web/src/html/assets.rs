@@ -25,9 +25,14 @@ pub fn lookup(path: &str) -> Option<(&'static str, &'static str)> {
 /// `GET /assets/{*path}`: one asset from memory, or 404.
 pub async fn serve(Path(path): Path<String>) -> Response {
     match lookup(&path) {
-        Some((body, content_type)) => {
-            ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, CACHE_CONTROL)], body).into_response()
-        }
+        Some((body, content_type)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, CACHE_CONTROL),
+            ],
+            body,
+        )
+            .into_response(),
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
     }
 }

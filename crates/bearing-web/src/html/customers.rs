@@ -4,7 +4,9 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Choice, Nav, ago, arr, choices, excerpt, opt_enum, query_string, render};
+use crate::html::layout::{
+    Choice, Nav, ago, arr, choices, excerpt, opt_enum, query_string, render,
+};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -61,28 +63,72 @@ pub struct CustomersPage {
 }
 
 /// `GET /customers`.
-pub async fn list(State(state): State<AppState>, session: Session, Query(q): Query<CustomersQuery>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<CustomersQuery>,
+) -> Response {
     match build_list(&state, &session, q).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
     }
 }
 
-async fn build_list(state: &AppState, session: &Session, q: CustomersQuery) -> Result<CustomersPage, AppError> {
-    let sort = if q.sort.trim().is_empty() { CustomerSort::default() } else { CustomerSort::parse(&q.sort)? };
-    let filter = CustomerFilter { segment: opt_enum(&q.segment, "segment", Segment::parse_field)?, ..Default::default() };
-    let page = state.app.list_customers(&filter, sort, &PageRequest::parse(Some(&q.cursor), None)?).await?;
-    let users: HashMap<UserId, String> = state.app.users().await?.into_iter().map(|u| (u.id, u.name)).collect();
+async fn build_list(
+    state: &AppState,
+    session: &Session,
+    q: CustomersQuery,
+) -> Result<CustomersPage, AppError> {
+    let sort = if q.sort.trim().is_empty() {
+        CustomerSort::default()
+    } else {
+        CustomerSort::parse(&q.sort)?
+    };
+    let filter = CustomerFilter {
+        segment: opt_enum(&q.segment, "segment", Segment::parse_field)?,
+        ..Default::default()
+    };
+    let page = state
+        .app
+        .list_customers(&filter, sort, &PageRequest::parse(Some(&q.cursor), None)?)
+        .await?;
+    let users: HashMap<UserId, String> = state
+        .app
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
     Ok(CustomersPage {
         nav: Nav::new(session, "customers"),
-        segments: choices(Segment::ALL.iter().map(|s| (s.as_str(), s.label())), q.segment.trim(), Some("Any segment")),
-        sorts: choices(CustomerSort::ALL.iter().map(|s| (s.as_str(), s.label())), sort.as_str(), None),
+        segments: choices(
+            Segment::ALL.iter().map(|s| (s.as_str(), s.label())),
+            q.segment.trim(),
+            Some("Any segment"),
+        ),
+        sorts: choices(
+            CustomerSort::ALL.iter().map(|s| (s.as_str(), s.label())),
+            sort.as_str(),
+            None,
+        ),
         rows: page
             .items
             .into_iter()
-            .map(|c| CustomerRow { id: c.id, owner: c.owner_id.and_then(|o| users.get(&o).cloned()), name: c.name, domain: c.domain, segment: c.segment, arr: arr(c.arr) })
+            .map(|c| CustomerRow {
+                id: c.id,
+                owner: c.owner_id.and_then(|o| users.get(&o).cloned()),
+                name: c.name,
+                domain: c.domain,
+                segment: c.segment,
+                arr: arr(c.arr),
+            })
             .collect(),
-        next_href: page.next_cursor.map(|c| format!("/customers{}", query_string(&[("segment", &q.segment), ("sort", &q.sort), ("cursor", &c)]))),
+        next_href: page.next_cursor.map(|c| {
+            format!(
+                "/customers{}",
+                query_string(&[("segment", &q.segment), ("sort", &q.sort), ("cursor", &c)])
+            )
+        }),
     })
 }
 
@@ -124,8 +170,14 @@ pub struct CustomerPage {
 }
 
 /// `GET /customers/{id}`.
-pub async fn show(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<CustomerId>() else { return error::not_found("customer") };
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<CustomerId>() else {
+        return error::not_found("customer");
+    };
     match state.app.customer_detail(id).await {
         Ok(d) => render(&CustomerPage {
             nav: Nav::new(&session, "customers"),
@@ -135,7 +187,14 @@ pub async fn show(State(state): State<AppState>, session: Session, Path(id): Pat
             notes: d
                 .notes
                 .into_iter()
-                .map(|n| CustomerNote { id: n.id, excerpt: excerpt(&n.text, 180), source: n.source, importance: n.importance, state: n.state, ago: ago(n.created_at) })
+                .map(|n| CustomerNote {
+                    id: n.id,
+                    excerpt: excerpt(&n.text, 180),
+                    source: n.source,
+                    importance: n.importance,
+                    state: n.state,
+                    ago: ago(n.created_at),
+                })
                 .collect(),
             ideas: d.ideas,
             customer: d.customer,

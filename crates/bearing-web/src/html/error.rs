@@ -22,18 +22,44 @@ pub struct ErrorPage {
 /// Turn an app error into an HTML error response.
 pub fn page(err: AppError) -> Response {
     let (status, heading, message) = match err {
-        AppError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("We couldn't find that {what}. It may have been removed, or the link is wrong.")),
+        AppError::NotFound(what) => (
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!(
+                "We couldn't find that {what}. It may have been removed, or the link is wrong."
+            ),
+        ),
         AppError::Unauthorized(_) => return Redirect::to("/signin").into_response(),
-        AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", format!("You don't have permission to do that: {m}.")),
-        AppError::Invalid(v) => (StatusCode::BAD_REQUEST, "Something in the request isn't right", v.message),
+        AppError::Forbidden(m) => (
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            format!("You don't have permission to do that: {m}."),
+        ),
+        AppError::Invalid(v) => (
+            StatusCode::BAD_REQUEST,
+            "Something in the request isn't right",
+            v.message,
+        ),
         AppError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", m),
-        AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "Busy", "The database is busy. Please try again in a moment.".to_string()),
+        AppError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Busy",
+            "The database is busy. Please try again in a moment.".to_string(),
+        ),
         AppError::Internal(cause) => {
             tracing::error!(error = %cause, "internal error while serving a page");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "An unexpected error occurred. It has been logged; please try again.".to_string())
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "An unexpected error occurred. It has been logged; please try again.".to_string(),
+            )
         }
     };
-    let t = ErrorPage { status: status.as_u16(), heading, message };
+    let t = ErrorPage {
+        status: status.as_u16(),
+        heading,
+        message,
+    };
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {

@@ -5,7 +5,10 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Choice, FormErrors, Highlighted, Nav, ago, arr, choices, form_error, non_empty, opt_enum, parse_opt_id, query_string, render, render_status, split_list};
+use crate::html::layout::{
+    Choice, FormErrors, Highlighted, Nav, ago, arr, choices, form_error, non_empty, opt_enum,
+    parse_opt_id, query_string, render, render_status, split_list,
+};
 use crate::html::notes::ActivityView;
 use askama::Template;
 use axum::Form;
@@ -78,41 +81,88 @@ pub struct IdeasPage {
 }
 
 fn area_choices(areas: &[Area], current: &str, blank: &str) -> Vec<Choice> {
-    std::iter::once(Choice::new("", blank, current)).chain(areas.iter().map(|a| Choice::new(a.id.to_string(), a.name.clone(), current))).collect()
+    std::iter::once(Choice::new("", blank, current))
+        .chain(
+            areas
+                .iter()
+                .map(|a| Choice::new(a.id.to_string(), a.name.clone(), current)),
+        )
+        .collect()
 }
 
 /// `GET /ideas`.
-pub async fn list(State(state): State<AppState>, session: Session, Query(q): Query<IdeasQuery>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<IdeasQuery>,
+) -> Response {
     match build_list(&state, &session, q).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
     }
 }
 
-async fn build_list(state: &AppState, session: &Session, q: IdeasQuery) -> Result<IdeasPage, AppError> {
-    let sort = if q.sort.trim().is_empty() { IdeaSort::default() } else { IdeaSort::parse(&q.sort)? };
+async fn build_list(
+    state: &AppState,
+    session: &Session,
+    q: IdeasQuery,
+) -> Result<IdeasPage, AppError> {
+    let sort = if q.sort.trim().is_empty() {
+        IdeaSort::default()
+    } else {
+        IdeaSort::parse(&q.sort)?
+    };
     let filter = IdeaFilter {
         status: opt_enum(&q.status, "status", IdeaStatus::parse_field)?,
         area_id: parse_opt_id(&q.area, "area")?,
         label: non_empty(&q.label).map(str::to_string),
         ..Default::default()
     };
-    let page = state.app.list_ideas(&filter, sort, &PageRequest::parse(Some(&q.cursor), None)?).await?;
+    let page = state
+        .app
+        .list_ideas(&filter, sort, &PageRequest::parse(Some(&q.cursor), None)?)
+        .await?;
     let areas = state.app.areas().await?;
     let next_href = page.next_cursor.map(|c| {
-        format!("/ideas{}", query_string(&[("status", &q.status), ("area", &q.area), ("label", &q.label), ("sort", &q.sort), ("cursor", &c)]))
+        format!(
+            "/ideas{}",
+            query_string(&[
+                ("status", &q.status),
+                ("area", &q.area),
+                ("label", &q.label),
+                ("sort", &q.sort),
+                ("cursor", &c)
+            ])
+        )
     });
     Ok(IdeasPage {
         nav: Nav::new(session, "ideas"),
-        statuses: choices(IdeaStatus::ALL.iter().map(|s| (s.as_str(), s.label())), q.status.trim(), Some("Any status")),
+        statuses: choices(
+            IdeaStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
+            q.status.trim(),
+            Some("Any status"),
+        ),
         areas: area_choices(&areas, q.area.trim(), "Any area"),
-        sorts: choices(IdeaSort::ALL.iter().map(|s| (s.as_str(), s.label())), sort.as_str(), None),
-        filtered: !(q.status.trim().is_empty() && q.area.trim().is_empty() && q.label.trim().is_empty()),
+        sorts: choices(
+            IdeaSort::ALL.iter().map(|s| (s.as_str(), s.label())),
+            sort.as_str(),
+            None,
+        ),
+        filtered: !(q.status.trim().is_empty()
+            && q.area.trim().is_empty()
+            && q.label.trim().is_empty()),
         label: q.label,
         rows: page
             .items
             .into_iter()
-            .map(|r| IdeaRowView { id: r.idea.id, title: r.idea.title, area: r.area_name, status: r.idea.status, labels: r.idea.labels, updated: ago(r.idea.updated_at) })
+            .map(|r| IdeaRowView {
+                id: r.idea.id,
+                title: r.idea.title,
+                area: r.area_name,
+                status: r.idea.status,
+                labels: r.idea.labels,
+                updated: ago(r.idea.updated_at),
+            })
             .collect(),
         next_href,
         can_manage: session.actor.user.role.can_manage(),
@@ -151,7 +201,16 @@ pub struct IdeaForm {
     pub labels: String,
 }
 
-const IDEA_FIELDS: &[&str] = &["title", "problem", "proposal", "area_id", "status", "effort_months", "timeframe", "labels"];
+const IDEA_FIELDS: &[&str] = &[
+    "title",
+    "problem",
+    "proposal",
+    "area_id",
+    "status",
+    "effort_months",
+    "timeframe",
+    "labels",
+];
 
 /// The new-idea page.
 #[derive(Template)]
@@ -171,14 +230,31 @@ pub struct NewIdeaPage {
     pub errors: FormErrors,
 }
 
-async fn new_idea_page(state: &AppState, session: &Session, form: IdeaForm, errors: FormErrors) -> Result<NewIdeaPage, AppError> {
+async fn new_idea_page(
+    state: &AppState,
+    session: &Session,
+    form: IdeaForm,
+    errors: FormErrors,
+) -> Result<NewIdeaPage, AppError> {
     let areas = state.app.areas().await?;
-    let status = if form.status.is_empty() { IdeaStatus::New.as_str() } else { form.status.as_str() };
+    let status = if form.status.is_empty() {
+        IdeaStatus::New.as_str()
+    } else {
+        form.status.as_str()
+    };
     Ok(NewIdeaPage {
         nav: Nav::new(session, "ideas"),
         areas: area_choices(&areas, &form.area_id, "No area"),
-        statuses: choices(IdeaStatus::ALL.iter().map(|s| (s.as_str(), s.label())), status, None),
-        timeframes: choices(Timeframe::ALL.iter().map(|s| (s.as_str(), s.label())), &form.timeframe, Some("Not set")),
+        statuses: choices(
+            IdeaStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
+            status,
+            None,
+        ),
+        timeframes: choices(
+            Timeframe::ALL.iter().map(|s| (s.as_str(), s.label())),
+            &form.timeframe,
+            Some("Not set"),
+        ),
         form,
         errors,
     })
@@ -195,7 +271,12 @@ pub async fn new_form(State(state): State<AppState>, session: Session) -> Respon
 fn idea_input(f: &IdeaForm) -> Result<NewIdea, ValidationError> {
     let effort_months = match non_empty(&f.effort_months) {
         None => None,
-        Some(e) => Some(e.parse::<f64>().map_err(|_| ValidationError::new("effort_months", "effort is a number of person-months, like 1.5"))?),
+        Some(e) => Some(e.parse::<f64>().map_err(|_| {
+            ValidationError::new(
+                "effort_months",
+                "effort is a number of person-months, like 1.5",
+            )
+        })?),
     };
     Ok(NewIdea {
         title: f.title.clone(),
@@ -213,7 +294,11 @@ fn idea_input(f: &IdeaForm) -> Result<NewIdea, ValidationError> {
 }
 
 /// `POST /ideas`: create an idea, then open it.
-pub async fn create(State(state): State<AppState>, session: Session, Form(f): Form<IdeaForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Form(f): Form<IdeaForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
@@ -305,7 +390,13 @@ pub struct IdeaPage {
     pub errors: FormErrors,
 }
 
-async fn idea_page(state: &AppState, session: &Session, id: IdeaId, comment: String, errors: FormErrors) -> Result<IdeaPage, AppError> {
+async fn idea_page(
+    state: &AppState,
+    session: &Session,
+    id: IdeaId,
+    comment: String,
+    errors: FormErrors,
+) -> Result<IdeaPage, AppError> {
     let d = state.app.idea_detail(id).await?;
     let mut seen: Vec<(CustomerId, i64)> = Vec::new();
     for n in &d.notes {
@@ -320,7 +411,13 @@ async fn idea_page(state: &AppState, session: &Session, id: IdeaId, comment: Str
         nav: Nav::new(session, "ideas"),
         area: d.area.map(|a| a.name),
         owner: d.owner.map(|u| u.name),
-        effort: d.idea.effort_months.map(|e| if e == 1.0 { "1 person-month".to_string() } else { format!("{e} person-months") }),
+        effort: d.idea.effort_months.map(|e| {
+            if e == 1.0 {
+                "1 person-month".to_string()
+            } else {
+                format!("{e} person-months")
+            }
+        }),
         notes: d
             .notes
             .into_iter()
@@ -340,14 +437,24 @@ async fn idea_page(state: &AppState, session: &Session, id: IdeaId, comment: Str
         comments: d
             .comments
             .into_iter()
-            .map(|(c, name)| CommentView { author: name.unwrap_or_else(|| "Someone".into()), ago: ago(c.created_at), date: c.created_at.date(), body: c.body })
+            .map(|(c, name)| CommentView {
+                author: name.unwrap_or_else(|| "Someone".into()),
+                ago: ago(c.created_at),
+                date: c.created_at.date(),
+                body: c.body,
+            })
             .collect(),
         following: d.followers.iter().any(|u| u.id == session.actor.user.id),
         followers: d.followers.into_iter().map(|u| u.name).collect(),
         activity: d
             .activity
             .into_iter()
-            .map(|(a, name)| ActivityView { action: a.action.replace('_', " "), actor: name.unwrap_or_else(|| "System".into()), ago: ago(a.at), date: a.at.date() })
+            .map(|(a, name)| ActivityView {
+                action: a.action.replace('_', " "),
+                actor: name.unwrap_or_else(|| "System".into()),
+                ago: ago(a.at),
+                date: a.at.date(),
+            })
             .collect(),
         updated: ago(d.idea.updated_at),
         idea: d.idea,
@@ -358,8 +465,14 @@ async fn idea_page(state: &AppState, session: &Session, id: IdeaId, comment: Str
 }
 
 /// `GET /ideas/{id}`.
-pub async fn show(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<IdeaId>() else { return error::not_found("idea") };
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<IdeaId>() else {
+        return error::not_found("idea");
+    };
     match idea_page(&state, &session, id, String::new(), FormErrors::none()).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
@@ -378,12 +491,29 @@ pub struct CommentForm {
 }
 
 /// `POST /ideas/{id}/comments`.
-pub async fn comment(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(f): Form<CommentForm>) -> Response {
+pub async fn comment(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
-    let Ok(id) = id.parse::<IdeaId>() else { return error::not_found("idea") };
-    match state.app.comment(&session.actor, id, NewComment { body: f.body.clone() }).await {
+    let Ok(id) = id.parse::<IdeaId>() else {
+        return error::not_found("idea");
+    };
+    match state
+        .app
+        .comment(
+            &session.actor,
+            id,
+            NewComment {
+                body: f.body.clone(),
+            },
+        )
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/ideas/{id}#comments")).into_response(),
         Err(e) => match form_error(e, &["body"]) {
             Ok(errors) => match idea_page(&state, &session, id, f.body, errors).await {
@@ -407,11 +537,18 @@ pub struct FollowForm {
 }
 
 /// `POST /ideas/{id}/follow`: follow or unfollow.
-pub async fn follow(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(f): Form<FollowForm>) -> Response {
+pub async fn follow(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<FollowForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
-    let Ok(id) = id.parse::<IdeaId>() else { return error::not_found("idea") };
+    let Ok(id) = id.parse::<IdeaId>() else {
+        return error::not_found("idea");
+    };
     match state.app.follow(&session.actor, id, f.follow == "1").await {
         Ok(()) => Redirect::to(&format!("/ideas/{id}")).into_response(),
         Err(e) => error::page(e),

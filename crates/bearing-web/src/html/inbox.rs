@@ -4,7 +4,9 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Choice, Nav, ago, choices, excerpt, opt_enum, parse_opt_id, query_string, render};
+use crate::html::layout::{
+    Choice, Nav, ago, choices, excerpt, opt_enum, parse_opt_id, query_string, render,
+};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -95,7 +97,11 @@ pub struct InboxPage {
 }
 
 /// `GET /inbox`.
-pub async fn page(State(state): State<AppState>, session: Session, Query(q): Query<InboxQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<InboxQuery>,
+) -> Response {
     match build(&state, &session, q).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
@@ -103,8 +109,16 @@ pub async fn page(State(state): State<AppState>, session: Session, Query(q): Que
 }
 
 async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<InboxPage, AppError> {
-    let state_key = if q.state.trim().is_empty() { "unprocessed".to_string() } else { q.state.trim().to_string() };
-    let note_state = if state_key == "all" { None } else { Some(NoteState::parse_field(&state_key, "state")?) };
+    let state_key = if q.state.trim().is_empty() {
+        "unprocessed".to_string()
+    } else {
+        q.state.trim().to_string()
+    };
+    let note_state = if state_key == "all" {
+        None
+    } else {
+        Some(NoteState::parse_field(&state_key, "state")?)
+    };
     let filter = NoteFilter {
         state: note_state,
         source: opt_enum(&q.source, "source", NoteSource::parse_field)?,
@@ -113,16 +127,44 @@ async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<Inb
         ..Default::default()
     };
     let page_req = PageRequest::parse(Some(&q.cursor), None)?;
-    let notes = state.app.list_notes(&filter, NoteSort::Newest, &page_req).await?;
-    let customers = state.app.list_customers(&CustomerFilter::default(), CustomerSort::Name, &PageRequest { after: None, limit: 200 }).await?;
+    let notes = state
+        .app
+        .list_notes(&filter, NoteSort::Newest, &page_req)
+        .await?;
+    let customers = state
+        .app
+        .list_customers(
+            &CustomerFilter::default(),
+            CustomerSort::Name,
+            &PageRequest {
+                after: None,
+                limit: 200,
+            },
+        )
+        .await?;
 
     let keep = |st: &str, cursor: &str| {
-        query_string(&[("state", st), ("source", &q.source), ("importance", &q.importance), ("customer", &q.customer), ("cursor", cursor)])
+        query_string(&[
+            ("state", st),
+            ("source", &q.source),
+            ("importance", &q.importance),
+            ("customer", &q.customer),
+            ("cursor", cursor),
+        ])
     };
-    let tabs = [("unprocessed", "Unprocessed"), ("processed", "Processed"), ("wont_do", "Won't do"), ("all", "All")]
-        .into_iter()
-        .map(|(k, label)| Tab { label, href: format!("/inbox{}", keep(k, "")), active: k == state_key })
-        .collect();
+    let tabs = [
+        ("unprocessed", "Unprocessed"),
+        ("processed", "Processed"),
+        ("wont_do", "Won't do"),
+        ("all", "All"),
+    ]
+    .into_iter()
+    .map(|(k, label)| Tab {
+        label,
+        href: format!("/inbox{}", keep(k, "")),
+        active: k == state_key,
+    })
+    .collect();
     let rows = notes
         .items
         .into_iter()
@@ -141,13 +183,30 @@ async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<Inb
     Ok(InboxPage {
         nav: Nav::new(session, "inbox"),
         tabs,
-        sources: choices(NoteSource::ALL.iter().map(|s| (s.as_str(), s.label())), q.source.trim(), Some("Any source")),
-        importances: choices(Importance::ALL.iter().map(|s| (s.as_str(), s.label())), q.importance.trim(), Some("Any importance")),
+        sources: choices(
+            NoteSource::ALL.iter().map(|s| (s.as_str(), s.label())),
+            q.source.trim(),
+            Some("Any source"),
+        ),
+        importances: choices(
+            Importance::ALL.iter().map(|s| (s.as_str(), s.label())),
+            q.importance.trim(),
+            Some("Any importance"),
+        ),
         customers: std::iter::once(Choice::new("", "Any customer", q.customer.trim()))
-            .chain(customers.items.iter().map(|c| Choice::new(c.id.to_string(), c.name.clone(), q.customer.trim())))
+            .chain(
+                customers
+                    .items
+                    .iter()
+                    .map(|c| Choice::new(c.id.to_string(), c.name.clone(), q.customer.trim())),
+            )
             .collect(),
-        filtered: !(q.source.trim().is_empty() && q.importance.trim().is_empty() && q.customer.trim().is_empty()),
-        next_href: notes.next_cursor.map(|c| format!("/inbox{}", keep(&state_key, &c))),
+        filtered: !(q.source.trim().is_empty()
+            && q.importance.trim().is_empty()
+            && q.customer.trim().is_empty()),
+        next_href: notes
+            .next_cursor
+            .map(|c| format!("/inbox{}", keep(&state_key, &c))),
         paged: !q.cursor.trim().is_empty(),
         state: state_key,
         rows,

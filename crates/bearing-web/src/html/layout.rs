@@ -36,7 +36,11 @@ impl Nav {
 
     /// `aria-current` value for a nav link.
     pub fn current(&self, section: &str) -> &'static str {
-        if self.active == section { "page" } else { "false" }
+        if self.active == section {
+            "page"
+        } else {
+            "false"
+        }
     }
 }
 
@@ -56,13 +60,21 @@ impl Choice {
     pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Self {
         let value = value.into();
         let selected = value == current;
-        Self { value, label: label.into(), selected }
+        Self {
+            value,
+            label: label.into(),
+            selected,
+        }
     }
 }
 
 /// Options for a vocabulary enum: `(key, label)` pairs, with an optional
 /// leading blank option labelled `blank`.
-pub fn choices<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, current: &str, blank: Option<&str>) -> Vec<Choice> {
+pub fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    current: &str,
+    blank: Option<&str>,
+) -> Vec<Choice> {
     let mut out = Vec::new();
     if let Some(b) = blank {
         out.push(Choice::new("", b, current));
@@ -90,7 +102,11 @@ impl FormErrors {
     pub fn on(field: &str, message: impl Into<String>, fields: &[&str]) -> Self {
         let short = field.rsplit('.').next().unwrap_or(field).to_string();
         let inline = fields.contains(&short.as_str());
-        Self { field: short, message: message.into(), inline }
+        Self {
+            field: short,
+            message: message.into(),
+            inline,
+        }
     }
 
     /// From a validation error, with the form's field names.
@@ -100,7 +116,8 @@ impl FormErrors {
 
     /// The message for `field`, if the error is on it.
     pub fn get(&self, field: &str) -> Option<&str> {
-        (self.inline && self.field == field && !self.message.is_empty()).then_some(self.message.as_str())
+        (self.inline && self.field == field && !self.message.is_empty())
+            .then_some(self.message.as_str())
     }
 
     /// A message not tied to a field of the form, shown above it.
@@ -108,9 +125,18 @@ impl FormErrors {
         (!self.inline && !self.message.is_empty()).then_some(self.message.as_str())
     }
 
+    /// Is there any error at all?
+    pub fn any(&self) -> bool {
+        !self.message.is_empty()
+    }
+
     /// `aria-invalid` value for `field`.
     pub fn invalid(&self, field: &str) -> &'static str {
-        if self.get(field).is_some() { "true" } else { "false" }
+        if self.get(field).is_some() {
+            "true"
+        } else {
+            "false"
+        }
     }
 }
 
@@ -145,7 +171,11 @@ pub fn arr(dollars: i64) -> String {
     let d = dollars.max(0) as f64;
     if d >= 1_000_000.0 {
         let m = d / 1_000_000.0;
-        if (m - m.round()).abs() < 0.05 { format!("${:.0}M", m) } else { format!("${:.1}M", m) }
+        if (m - m.round()).abs() < 0.05 {
+            format!("${:.0}M", m)
+        } else {
+            format!("${:.1}M", m)
+        }
     } else if d >= 1_000.0 {
         format!("${:.0}k", (d / 1_000.0).round())
     } else {
@@ -165,13 +195,21 @@ pub fn excerpt(text: &str, max: usize) -> String {
         return one_line;
     }
     let cut: String = one_line.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map(|(a, _)| a.to_string()).filter(|a| a.len() > max / 2).unwrap_or(cut);
+    let cut = cut
+        .rsplit_once(' ')
+        .map(|(a, _)| a.to_string())
+        .filter(|a| a.len() > max / 2)
+        .unwrap_or(cut);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
 /// Split a comma-separated form value into trimmed, non-empty items.
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A form value with surrounding space removed, or `None` when blank.
@@ -181,17 +219,31 @@ pub fn non_empty(s: &str) -> Option<&str> {
 }
 
 /// Parse an optional id from a form or query value; blank means none.
-pub fn parse_opt_id<T: std::str::FromStr>(s: &str, field: &str) -> Result<Option<T>, ValidationError> {
+pub fn parse_opt_id<T: std::str::FromStr>(
+    s: &str,
+    field: &str,
+) -> Result<Option<T>, ValidationError> {
     match non_empty(s) {
         None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| ValidationError::new(field, "choose a value from the list")),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::new(field, "choose a value from the list")),
     }
 }
 
 /// Parse an optional vocabulary value (`NoteSource::parse_field` and
 /// friends); blank means none.
-pub fn opt_enum<T>(s: &str, field: &str, parse: fn(&str, &str) -> Result<T, ValidationError>) -> Result<Option<T>, ValidationError> {
-    if s.trim().is_empty() { Ok(None) } else { parse(s, field).map(Some) }
+pub fn opt_enum<T>(
+    s: &str,
+    field: &str,
+    parse: fn(&str, &str) -> Result<T, ValidationError>,
+) -> Result<Option<T>, ValidationError> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(s, field).map(Some)
+    }
 }
 
 /// Text split around a highlighted excerpt, for `<mark>`ing it safely.
@@ -208,17 +260,36 @@ pub struct Highlighted {
 impl Highlighted {
     /// Split `text` around the first occurrence of `excerpt`.
     pub fn new(text: &str, excerpt: Option<&str>) -> Self {
-        match excerpt.filter(|e| !e.is_empty()).and_then(|e| text.find(e).map(|i| (i, e.len()))) {
-            Some((i, n)) => Self { before: text[..i].to_string(), mark: text[i..i + n].to_string(), after: text[i + n..].to_string() },
-            None => Self { before: String::new(), mark: String::new(), after: text.to_string() },
+        match excerpt
+            .filter(|e| !e.is_empty())
+            .and_then(|e| text.find(e).map(|i| (i, e.len())))
+        {
+            Some((i, n)) => Self {
+                before: text[..i].to_string(),
+                mark: text[i..i + n].to_string(),
+                after: text[i + n..].to_string(),
+            },
+            None => Self {
+                before: String::new(),
+                mark: String::new(),
+                after: text.to_string(),
+            },
         }
     }
 }
 
 /// A query string from `(key, value)` pairs, skipping blank values.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
-    let parts: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }
 
 #[cfg(test)]
@@ -236,13 +307,16 @@ mod tests {
     #[test]
     fn excerpt_cuts_on_words() {
         assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("hello wonderful world", 12), "hello…");
+        assert_eq!(excerpt("hello wonderful world", 18), "hello wonderful…");
     }
 
     #[test]
     fn highlight_splits_text() {
         let h = Highlighted::new("we need SSO badly", Some("SSO"));
-        assert_eq!((h.before.as_str(), h.mark.as_str(), h.after.as_str()), ("we need ", "SSO", " badly"));
+        assert_eq!(
+            (h.before.as_str(), h.mark.as_str(), h.after.as_str()),
+            ("we need ", "SSO", " badly")
+        );
         assert_eq!(Highlighted::new("x", Some("y")).after, "x");
     }
 

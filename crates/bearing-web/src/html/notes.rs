@@ -5,7 +5,10 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Choice, FormErrors, Nav, ago, choices, excerpt, form_error, non_empty, parse_opt_id, render, render_status, split_list};
+use crate::html::layout::{
+    Choice, FormErrors, Nav, ago, choices, excerpt, form_error, non_empty, parse_opt_id, render,
+    render_status, split_list,
+};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -62,16 +65,52 @@ pub struct NewNotePage {
     pub errors: FormErrors,
 }
 
-async fn new_note_page(state: &AppState, session: &Session, form: NoteForm, errors: FormErrors) -> Result<NewNotePage, AppError> {
-    let customers = state.app.list_customers(&CustomerFilter::default(), CustomerSort::Name, &PageRequest { after: None, limit: 200 }).await?;
-    let source = if form.source.is_empty() { NoteSource::SalesCall.as_str() } else { form.source.as_str() };
-    let importance = if form.importance.is_empty() { Importance::Important.as_str() } else { form.importance.as_str() };
+async fn new_note_page(
+    state: &AppState,
+    session: &Session,
+    form: NoteForm,
+    errors: FormErrors,
+) -> Result<NewNotePage, AppError> {
+    let customers = state
+        .app
+        .list_customers(
+            &CustomerFilter::default(),
+            CustomerSort::Name,
+            &PageRequest {
+                after: None,
+                limit: 200,
+            },
+        )
+        .await?;
+    let source = if form.source.is_empty() {
+        NoteSource::SalesCall.as_str()
+    } else {
+        form.source.as_str()
+    };
+    let importance = if form.importance.is_empty() {
+        Importance::Important.as_str()
+    } else {
+        form.importance.as_str()
+    };
     Ok(NewNotePage {
         nav: Nav::new(session, "inbox"),
-        sources: choices(NoteSource::ALL.iter().map(|s| (s.as_str(), s.label())), source, None),
-        importances: choices(Importance::ALL.iter().map(|s| (s.as_str(), s.label())), importance, None),
+        sources: choices(
+            NoteSource::ALL.iter().map(|s| (s.as_str(), s.label())),
+            source,
+            None,
+        ),
+        importances: choices(
+            Importance::ALL.iter().map(|s| (s.as_str(), s.label())),
+            importance,
+            None,
+        ),
         customers: std::iter::once(Choice::new("", "Anonymous / unknown", &form.customer))
-            .chain(customers.items.iter().map(|c| Choice::new(c.id.to_string(), c.name.clone(), &form.customer)))
+            .chain(
+                customers
+                    .items
+                    .iter()
+                    .map(|c| Choice::new(c.id.to_string(), c.name.clone(), &form.customer)),
+            )
             .collect(),
         form,
         errors,
@@ -99,7 +138,11 @@ fn note_input(f: &NoteForm) -> Result<NewNote, ValidationError> {
 }
 
 /// `POST /notes`: log a note, then open it.
-pub async fn create(State(state): State<AppState>, session: Session, Form(f): Form<NoteForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Form(f): Form<NoteForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
@@ -111,9 +154,9 @@ pub async fn create(State(state): State<AppState>, session: Session, Form(f): Fo
         Ok(note) => Redirect::to(&format!("/notes/{}", note.id)).into_response(),
         Err(e) => match form_error(e, NOTE_FIELDS) {
             Ok(errors) => match new_note_page(&state, &session, f, errors).await {
-                    Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                    Err(e) => error::page(e),
-                },
+                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
+                Err(e) => error::page(e),
+            },
             Err(e) => error::page(e),
         },
     }
@@ -219,26 +262,65 @@ fn parse_note_id(id: &str) -> Option<NoteId> {
     id.parse().ok()
 }
 
-async fn note_page(state: &AppState, session: &Session, id: NoteId, form: Option<ProcessForm>, err: Option<(String, FormErrors)>) -> Result<NotePage, AppError> {
+async fn note_page(
+    state: &AppState,
+    session: &Session,
+    id: NoteId,
+    form: Option<ProcessForm>,
+    err: Option<(String, FormErrors)>,
+) -> Result<NotePage, AppError> {
     let d = state.app.note_detail(id).await?;
-    let names: HashMap<UserId, String> = state.app.users().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let names: HashMap<UserId, String> = state
+        .app
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
     let can_manage = session.actor.user.role.can_manage();
-    let (idea_choices, area_choices) = if can_manage {
-        let ideas = state.app.list_ideas(&IdeaFilter::default(), IdeaSort::Title, &PageRequest { after: None, limit: 200 }).await?;
-        let areas = state.app.areas().await?;
-        let current = form.as_ref().map(|f| f.idea_id.clone()).unwrap_or_default();
-        let area = form.as_ref().map(|f| f.area_id.clone()).unwrap_or_default();
-        (
-            std::iter::once(Choice::new("", "Choose an idea…", &current))
-                .chain(ideas.items.iter().map(|r| Choice::new(r.idea.id.to_string(), r.idea.title.clone(), &current)))
-                .collect(),
-            choices(areas.iter().map(|a| (a.id.to_string(), a.name.clone())).collect::<Vec<_>>().iter().map(|(k, v)| (k.as_str(), v.as_str())), &area, Some("No area")),
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let form = form.unwrap_or_else(|| ProcessForm { title: excerpt(&d.note.text, 80), problem: d.note.text.clone(), ..Default::default() });
-    let (mut link_errors, mut create_errors, mut wont_errors) = (FormErrors::none(), FormErrors::none(), FormErrors::none());
+    let (idea_choices, area_choices) =
+        if can_manage {
+            let ideas = state
+                .app
+                .list_ideas(
+                    &IdeaFilter::default(),
+                    IdeaSort::Title,
+                    &PageRequest {
+                        after: None,
+                        limit: 200,
+                    },
+                )
+                .await?;
+            let areas = state.app.areas().await?;
+            let current = form.as_ref().map(|f| f.idea_id.clone()).unwrap_or_default();
+            let area = form.as_ref().map(|f| f.area_id.clone()).unwrap_or_default();
+            (
+                std::iter::once(Choice::new("", "Choose an idea…", &current))
+                    .chain(ideas.items.iter().map(|r| {
+                        Choice::new(r.idea.id.to_string(), r.idea.title.clone(), &current)
+                    }))
+                    .collect(),
+                choices(
+                    areas
+                        .iter()
+                        .map(|a| (a.id.to_string(), a.name.clone()))
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                    &area,
+                    Some("No area"),
+                ),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+    let form = form.unwrap_or_else(|| ProcessForm {
+        title: excerpt(&d.note.text, 80),
+        problem: d.note.text.clone(),
+        ..Default::default()
+    });
+    let (mut link_errors, mut create_errors, mut wont_errors) =
+        (FormErrors::none(), FormErrors::none(), FormErrors::none());
     match err {
         Some((which, e)) if which == "link" => link_errors = e,
         Some((which, e)) if which == "create" => create_errors = e,
@@ -250,13 +332,25 @@ async fn note_page(state: &AppState, session: &Session, id: NoteId, form: Option
         reporter: d.reporter.map(|u| u.name),
         processed_by: d.processed_by.map(|u| u.name),
         ago: ago(d.note.created_at),
-        ideas: d.ideas.into_iter().map(|l| LinkedIdeaView { id: l.idea.id, title: l.idea.title, status: l.idea.status, excerpt: l.link.excerpt }).collect(),
+        ideas: d
+            .ideas
+            .into_iter()
+            .map(|l| LinkedIdeaView {
+                id: l.idea.id,
+                title: l.idea.title,
+                status: l.idea.status,
+                excerpt: l.link.excerpt,
+            })
+            .collect(),
         activity: d
             .activity
             .into_iter()
             .map(|a| ActivityView {
                 action: a.action.replace('_', " "),
-                actor: a.actor_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "System".to_string()),
+                actor: a
+                    .actor_id
+                    .and_then(|u| names.get(&u).cloned())
+                    .unwrap_or_else(|| "System".to_string()),
                 ago: ago(a.at),
                 date: a.at.date(),
             })
@@ -275,8 +369,14 @@ async fn note_page(state: &AppState, session: &Session, id: NoteId, form: Option
 }
 
 /// `GET /notes/{id}`.
-pub async fn show(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Response {
-    let Some(id) = parse_note_id(&id) else { return error::not_found("note") };
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_note_id(&id) else {
+        return error::not_found("note");
+    };
     match note_page(&state, &session, id, None, None).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
@@ -290,8 +390,15 @@ const WONT_FIELDS: &[&str] = &["wont_do_reason"];
 fn process_input(f: &ProcessForm) -> Result<ProcessNote, ValidationError> {
     match f.action.as_str() {
         "link" => {
-            let idea_id = parse_opt_id::<IdeaId>(&f.idea_id, "idea_id")?.ok_or_else(|| ValidationError::missing("idea_id", "choose an idea to link to"))?;
-            Ok(ProcessNote { links: vec![LinkRequest { idea_id, excerpt: non_empty(&f.excerpt).map(str::to_string) }], ..Default::default() })
+            let idea_id = parse_opt_id::<IdeaId>(&f.idea_id, "idea_id")?
+                .ok_or_else(|| ValidationError::missing("idea_id", "choose an idea to link to"))?;
+            Ok(ProcessNote {
+                links: vec![LinkRequest {
+                    idea_id,
+                    excerpt: non_empty(&f.excerpt).map(str::to_string),
+                }],
+                ..Default::default()
+            })
         }
         "create" => Ok(ProcessNote {
             new_idea: Some(NewIdea {
@@ -310,19 +417,35 @@ fn process_input(f: &ProcessForm) -> Result<ProcessNote, ValidationError> {
             ..Default::default()
         }),
         "wont_do" => match non_empty(&f.wont_do_reason) {
-            Some(r) => Ok(ProcessNote { wont_do_reason: Some(r.to_string()), ..Default::default() }),
-            None => Err(ValidationError::missing("wont_do_reason", "say why, so the reporter can tell the customer")),
+            Some(r) => Ok(ProcessNote {
+                wont_do_reason: Some(r.to_string()),
+                ..Default::default()
+            }),
+            None => Err(ValidationError::missing(
+                "wont_do_reason",
+                "say why, so the reporter can tell the customer",
+            )),
         },
-        _ => Err(ValidationError::new("action", "choose how to process the note")),
+        _ => Err(ValidationError::new(
+            "action",
+            "choose how to process the note",
+        )),
     }
 }
 
 /// `POST /notes/{id}/process`: link, create an idea, or decline.
-pub async fn process(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(f): Form<ProcessForm>) -> Response {
+pub async fn process(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<ProcessForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
-    let Some(id) = parse_note_id(&id) else { return error::not_found("note") };
+    let Some(id) = parse_note_id(&id) else {
+        return error::not_found("note");
+    };
     let result = match process_input(&f) {
         Ok(req) => state.app.process_note(&session.actor, id, req).await,
         Err(v) => Err(v.into()),

@@ -60,7 +60,11 @@ pub struct CsrfForm {
 
 /// A safe local redirect target: starts with `/` but not `//` or `/\`.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/inbox" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/inbox"
+    }
 }
 
 /// `GET /`: the inbox is home.
@@ -70,12 +74,20 @@ pub async fn home() -> Redirect {
 
 /// `GET /signin`.
 pub async fn form(Query(q): Query<NextQuery>) -> Response {
-    let page = SignInPage { next: safe_next(&q.next).to_string(), email: String::new(), error: None };
+    let page = SignInPage {
+        next: safe_next(&q.next).to_string(),
+        email: String::new(),
+        error: None,
+    };
     render_status(StatusCode::OK, &page)
 }
 
 /// `POST /signin`: check the password, set the cookie, go on.
-pub async fn submit(State(state): State<AppState>, jar: CookieJar, Form(f): Form<SignInForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(f): Form<SignInForm>,
+) -> Response {
     let next = safe_next(&f.next).to_string();
     match state.app.sign_in(f.email.trim(), &f.password).await {
         Ok(s) => {
@@ -84,11 +96,16 @@ pub async fn submit(State(state): State<AppState>, jar: CookieJar, Form(f): Form
                 .same_site(SameSite::Lax)
                 .path("/")
                 .secure(state.config.secure_cookies)
+                .max_age(time::Duration::hours(state.app.config.session_hours))
                 .build();
             (jar.add(cookie), Redirect::to(&next)).into_response()
         }
         Err(AppError::Unauthorized(m)) => {
-            let page = SignInPage { next, email: f.email, error: Some(capitalise(&m)) };
+            let page = SignInPage {
+                next,
+                email: f.email,
+                error: Some(capitalise(&m)),
+            };
             render_status(StatusCode::UNAUTHORIZED, &page)
         }
         Err(e) => error::page(e),
@@ -96,7 +113,12 @@ pub async fn submit(State(state): State<AppState>, jar: CookieJar, Form(f): Form
 }
 
 /// `POST /signout`: end the session and clear the cookie.
-pub async fn sign_out(State(state): State<AppState>, session: Session, jar: CookieJar, Form(f): Form<CsrfForm>) -> Response {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }

@@ -94,9 +94,7 @@ backend_test!(data_survives_a_restart, |t: TestApp| async move {
     let (s, n) = t.post("/api/v1/notes", json!({"text": "persist me", "source": "survey"})).await;
     assert_eq!(s, StatusCode::CREATED);
     let id = n["id"].as_str().unwrap().to_string();
-    let TestApp { db, mut app, .. } = t;
-    app.db.close().await;
-    drop(app);
+    let db = t.shut_down().await;
     let t2 = TestApp::spawn_on(db, AppConfig::default(), WebConfig::default()).await;
     let (s, d) = t2.get(&format!("/api/v1/notes/{id}")).await;
     assert_eq!(s, StatusCode::OK);

@@ -7,15 +7,14 @@ use bearing_store::migrate::MIGRATIONS;
 use bearing_store::{Backend, Db};
 use bearing_testkit::schema::{Schema, describe};
 use bearing_testkit::{TestContext, TestDb, backend_test, empty_db, test_db};
-use std::future::Future;
 use std::path::PathBuf;
 
 /// A database with no tables, for tests that migrate it themselves.
 struct Empty(TestDb);
 
 impl TestContext for Empty {
-    fn create(backend: Backend) -> impl Future<Output = Option<Self>> {
-        async move { empty_db(backend).await.map(Empty) }
+    async fn create(backend: Backend) -> Option<Self> {
+        empty_db(backend).await.map(Empty)
     }
 
     fn test_db(&self) -> &TestDb {
@@ -32,7 +31,9 @@ struct File {
 }
 
 fn migration_dir(dialect: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bearing-store/migrations").join(dialect)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../bearing-store/migrations")
+        .join(dialect)
 }
 
 /// The migration files of one dialect, by version. Every file must be named
@@ -74,14 +75,22 @@ fn versions_and_names(files: &[File]) -> Vec<(i64, &str)> {
 fn migration_files_pair_up_across_dialects() {
     let sqlite = migration_files("sqlite");
     let postgres = migration_files("postgres");
-    assert!(!sqlite.is_empty(), "no migrations found in {}", migration_dir("sqlite").display());
+    assert!(
+        !sqlite.is_empty(),
+        "no migrations found in {}",
+        migration_dir("sqlite").display()
+    );
     assert_eq!(
         versions_and_names(&sqlite),
         versions_and_names(&postgres),
         "migrations/sqlite and migrations/postgres must hold the same versions and names"
     );
     for pair in sqlite.windows(2) {
-        assert!(pair[0].version < pair[1].version, "version {} appears twice", pair[1].version);
+        assert!(
+            pair[0].version < pair[1].version,
+            "version {} appears twice",
+            pair[1].version
+        );
     }
 }
 
@@ -90,48 +99,101 @@ fn embedded_migrations_are_the_files() {
     let sqlite = migration_files("sqlite");
     let postgres = migration_files("postgres");
     let embedded: Vec<(i64, &str)> = MIGRATIONS.iter().map(|m| (m.version, m.name)).collect();
-    assert_eq!(embedded, versions_and_names(&sqlite), "MIGRATIONS must list every file, oldest first");
+    assert_eq!(
+        embedded,
+        versions_and_names(&sqlite),
+        "MIGRATIONS must list every file, oldest first"
+    );
     for ((m, s), p) in MIGRATIONS.iter().zip(&sqlite).zip(&postgres) {
-        assert_eq!(m.sqlite, s.text, "migration {} embeds the wrong SQLite file", m.version);
-        assert_eq!(m.postgres, p.text, "migration {} embeds the wrong PostgreSQL file", m.version);
+        assert_eq!(
+            m.sqlite, s.text,
+            "migration {} embeds the wrong SQLite file",
+            m.version
+        );
+        assert_eq!(
+            m.postgres, p.text,
+            "migration {} embeds the wrong PostgreSQL file",
+            m.version
+        );
     }
 }
 
-backend_test!(migrating_from_empty_applies_every_migration_once, |e: Empty| async move {
-    let db = &e.0.db;
-    let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-    let pending: Vec<i64> = db.pending_migrations().await.unwrap().iter().map(|m| m.version).collect();
-    assert_eq!(pending, all);
+backend_test!(
+    migrating_from_empty_applies_every_migration_once,
+    |e: Empty| async move {
+        let db = &e.0.db;
+        let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        let pending: Vec<i64> = db
+            .pending_migrations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.version)
+            .collect();
+        assert_eq!(pending, all);
 
-    let applied: Vec<i64> = db.migrate().await.unwrap().iter().map(|m| m.version).collect();
-    assert_eq!(applied, all);
+        let applied: Vec<i64> = db
+            .migrate()
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.version)
+            .collect();
+        assert_eq!(applied, all);
 
-    assert!(db.migrate().await.unwrap().is_empty(), "a second migrate must do nothing");
-    assert!(db.pending_migrations().await.unwrap().is_empty());
-    // Another pool (another server) agrees.
-    let other = e.0.connect().await;
-    assert!(other.pending_migrations().await.unwrap().is_empty());
-    assert_eq!(other.count_users().await.unwrap(), 0);
-});
-
-backend_test!(concurrent_migrations_apply_each_migration_once, |e: Empty| async move {
-    let pools: Vec<Db> = futures::future::join_all((0..3).map(|_| e.0.connect())).await;
-    let results = futures::future::join_all(pools.iter().map(|db| db.migrate())).await;
-    let mut applied: Vec<i64> = Vec::new();
-    for r in results {
-        applied.extend(r.expect("every server's migrate must succeed").iter().map(|m| m.version));
+        assert!(
+            db.migrate().await.unwrap().is_empty(),
+            "a second migrate must do nothing"
+        );
+        assert!(db.pending_migrations().await.unwrap().is_empty());
+        // Another pool (another server) agrees.
+        let other = e.0.connect().await;
+        assert!(other.pending_migrations().await.unwrap().is_empty());
+        assert_eq!(other.count_users().await.unwrap(), 0);
     }
-    applied.sort();
-    let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-    assert_eq!(applied, all, "each migration must be applied by exactly one server");
-    assert!(e.0.db.pending_migrations().await.unwrap().is_empty());
-});
+);
+
+backend_test!(
+    concurrent_migrations_apply_each_migration_once,
+    |e: Empty| async move {
+        let pools: Vec<Db> = futures::future::join_all((0..3).map(|_| e.0.connect())).await;
+        let results = futures::future::join_all(pools.iter().map(|db| db.migrate())).await;
+        let mut applied: Vec<i64> = Vec::new();
+        for r in results {
+            applied.extend(
+                r.expect("every server's migrate must succeed")
+                    .iter()
+                    .map(|m| m.version),
+            );
+        }
+        applied.sort();
+        let all: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        assert_eq!(
+            applied, all,
+            "each migration must be applied by exactly one server"
+        );
+        assert!(e.0.db.pending_migrations().await.unwrap().is_empty());
+    }
+);
 
 /// The tables the foundation migration makes, as a sanity check on
 /// [`describe`] itself (an empty description would compare equal).
 const FOUNDATION_TABLES: &[&str] = &[
-    "activity", "api_tokens", "areas", "comments", "contacts", "customers", "followers", "idea_labels", "ideas",
-    "links", "note_tags", "notes", "schema_migrations", "sessions", "users",
+    "activity",
+    "api_tokens",
+    "areas",
+    "comments",
+    "contacts",
+    "customers",
+    "followers",
+    "idea_labels",
+    "ideas",
+    "links",
+    "note_tags",
+    "notes",
+    "schema_migrations",
+    "sessions",
+    "users",
 ];
 
 fn assert_same_schema(what: &str, a: &Schema, b: &Schema) {
@@ -153,15 +215,26 @@ async fn both_backends_build_the_same_schema() {
 
     let tables = lite_schema.tables();
     for t in FOUNDATION_TABLES {
-        assert!(tables.iter().any(|x| x == t), "table {t} missing from the SQLite schema: {tables:?}");
+        assert!(
+            tables.iter().any(|x| x == t),
+            "table {t} missing from the SQLite schema: {tables:?}"
+        );
     }
     assert!(!lite_schema.indexes.is_empty() && !lite_schema.foreign_keys.is_empty());
-    assert_same_schema("SQLite (-) and PostgreSQL (+) schemas", &lite_schema, &pg_schema);
+    assert_same_schema(
+        "SQLite (-) and PostgreSQL (+) schemas",
+        &lite_schema,
+        &pg_schema,
+    );
 
     // The per-test copy of the template is the same as a fresh migration.
     let copy = test_db(Backend::Postgres).await.unwrap();
     let copy_schema = describe(&copy.db).await.unwrap();
-    assert_same_schema("fresh (-) and template-copied (+) PostgreSQL schemas", &pg_schema, &copy_schema);
+    assert_same_schema(
+        "fresh (-) and template-copied (+) PostgreSQL schemas",
+        &pg_schema,
+        &copy_schema,
+    );
 
     for c in [pg.cleanup(), copy.cleanup()].into_iter().flatten() {
         c.run().await;
@@ -187,10 +260,16 @@ backend_test!(describe_sees_primary_keys_and_nullability, |t| async move {
     assert_eq!(col("ideas", "effort_months").type_class, "float64");
     assert!(col("note_tags", "tag").primary_key && col("note_tags", "note_id").primary_key);
     assert!(
-        s.foreign_keys.iter().any(|f| f.table == "links" && f.column == "note_id" && f.ref_table == "notes" && f.on_delete == "CASCADE"),
+        s.foreign_keys.iter().any(|f| f.table == "links"
+            && f.column == "note_id"
+            && f.ref_table == "notes"
+            && f.on_delete == "CASCADE"),
         "links.note_id → notes(id) ON DELETE CASCADE not described: {:?}",
         s.foreign_keys
     );
-    assert!(s.indexes.iter().any(|i| i.table == "customers" && i.name.is_none() && i.unique && i.columns == ["name_lower"]));
+    assert!(s.indexes.iter().any(|i| i.table == "customers"
+        && i.name.is_none()
+        && i.unique
+        && i.columns == ["name_lower"]));
     assert!(s.indexes.iter().any(|i| i.name.as_deref() == Some("ideas_title") && i.columns == ["title_lower", "id"]));
 });

@@ -38,7 +38,12 @@ pub fn app(t: &TestDb) -> App {
 pub async fn user(db: &Db, name: &str, role: Role) -> Actor {
     let email = format!("{}@example.test", name.to_lowercase().replace(' ', "."));
     let user = db
-        .insert_user(NewUserRecord { email: &email, name, role, password_hash: "not-a-real-hash" })
+        .insert_user(NewUserRecord {
+            email: &email,
+            name,
+            role,
+            password_hash: "not-a-real-hash",
+        })
         .await
         .unwrap();
     Actor { user }
@@ -98,12 +103,26 @@ pub fn new_idea(title: &str) -> NewIdea {
 
 /// A validated customer.
 pub fn new_customer(name: &str, arr: i64, segment: Segment) -> NewCustomer {
-    NewCustomer { name: name.into(), domain: None, arr, segment, owner_id: None }.validate().unwrap()
+    NewCustomer {
+        name: name.into(),
+        domain: None,
+        arr,
+        segment,
+        owner_id: None,
+    }
+    .validate()
+    .unwrap()
 }
 
 /// A validated area.
 pub fn new_area(name: &str) -> NewArea {
-    NewArea { key: None, name: name.into(), description: format!("All about {name}") }.validate().unwrap()
+    NewArea {
+        key: None,
+        name: name.into(),
+        description: format!("All about {name}"),
+    }
+    .validate()
+    .unwrap()
 }
 
 /// Assert that a store call failed with `NotFound`.
@@ -118,18 +137,28 @@ pub fn assert_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) {
 /// Every page of a list, walked with `limit`-sized pages from the start.
 /// Checks that no page is longer than `limit`, that every page but the last
 /// is full, and that only the last page lacks a cursor.
-pub async fn walk<T>(limit: u32, mut fetch: impl AsyncFnMut(PageRequest) -> Page<T>) -> Vec<Vec<T>> {
+pub async fn walk<T>(
+    limit: u32,
+    mut fetch: impl AsyncFnMut(PageRequest) -> Page<T>,
+) -> Vec<Vec<T>> {
     let mut pages: Vec<Vec<T>> = Vec::new();
     let mut after = None;
     loop {
         let page = fetch(PageRequest { after, limit }).await;
-        assert!(page.items.len() <= limit as usize, "page longer than its limit {limit}");
+        assert!(
+            page.items.len() <= limit as usize,
+            "page longer than its limit {limit}"
+        );
         let next = page.next_cursor.clone();
         pages.push(page.items);
         match next {
             None => break,
             Some(c) => {
-                assert_eq!(pages.last().map(Vec::len), Some(limit as usize), "a page with a cursor after it must be full");
+                assert_eq!(
+                    pages.last().map(Vec::len),
+                    Some(limit as usize),
+                    "a page with a cursor after it must be full"
+                );
                 after = Some(Cursor::decode(&c).expect("the store issued an undecodable cursor"));
             }
         }

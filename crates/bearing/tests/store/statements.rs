@@ -46,7 +46,11 @@ backend_test!(every_static_statement_prepares, |t| async move {
 });
 
 backend_test!(a_broken_statement_is_reported, |t| async move {
-    let failures = prepare_all(&t.db, &["SELECT 1", "SELECT no_such_column FROM notes", "SELEC 1"]).await;
+    let failures = prepare_all(
+        &t.db,
+        &["SELECT 1", "SELECT no_such_column FROM notes", "SELEC 1"],
+    )
+    .await;
     let bad: Vec<&str> = failures.iter().map(|f| f.sql).collect();
     assert_eq!(bad, ["SELECT no_such_column FROM notes", "SELEC 1"]);
 });
@@ -60,7 +64,9 @@ fn sql_consts(src: &str) -> BTreeSet<String> {
             let l = l.strip_prefix("pub(crate) ").unwrap_or(l);
             let rest = l.strip_prefix("const ")?;
             let (name, ty) = rest.split_once(':')?;
-            ty.trim_start().starts_with("&str").then(|| name.trim().to_string())
+            ty.trim_start()
+                .starts_with("&str")
+                .then(|| name.trim().to_string())
         })
         .collect()
 }
@@ -68,11 +74,15 @@ fn sql_consts(src: &str) -> BTreeSet<String> {
 /// The identifiers inside `pub const STATEMENTS: &[&str] = &[ … ];`, or
 /// `None` if the file has no such list.
 fn statements_list(src: &str) -> Option<BTreeSet<String>> {
-    let start = src.find("pub const STATEMENTS: &[&str] = &[")?;
-    let body = &src[start..];
-    let body = &body[body.find("&[")? + 2..];
+    const OPEN: &str = "pub const STATEMENTS: &[&str] = &[";
+    let body = &src[src.find(OPEN)? + OPEN.len()..];
     let body = &body[..body.find("];")?];
-    Some(body.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    Some(
+        body.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    )
 }
 
 #[test]
@@ -91,7 +101,10 @@ fn statement_lists_cover_every_sql_constant() {
             Some(list) => {
                 with_list.insert(module.clone());
                 let missing: Vec<&String> = consts.difference(&list).collect();
-                assert!(missing.is_empty(), "{module}.rs: SQL constants missing from STATEMENTS: {missing:?}");
+                assert!(
+                    missing.is_empty(),
+                    "{module}.rs: SQL constants missing from STATEMENTS: {missing:?}"
+                );
             }
             None => assert!(
                 consts.is_empty() || EXEMPT.contains(&module.as_str()),
@@ -100,5 +113,8 @@ fn statement_lists_cover_every_sql_constant() {
         }
     }
     let listed: BTreeSet<String> = ALL.iter().map(|(m, _)| m.to_string()).collect();
-    assert_eq!(with_list, listed, "statements.rs::ALL must list every store module with STATEMENTS");
+    assert_eq!(
+        with_list, listed,
+        "statements.rs::ALL must list every store module with STATEMENTS"
+    );
 }
