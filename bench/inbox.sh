@@ -18,7 +18,7 @@ mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 cargo build --release -p bearing
-BIN=target/release/bearing
+BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
 PORT=18080
 PIDS=()
 PG_DIR=""

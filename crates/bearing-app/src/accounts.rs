@@ -3,9 +3,9 @@
 //! SHA-256 is stored, so a database leak does not leak live credentials.
 
 use crate::{Actor, App, AppError, AppResult};
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use bearing_domain::{ApiToken, Role, Timestamp, User, ValidationError, looks_like_email};
 use bearing_store::users::NewUserRecord;
@@ -46,9 +46,19 @@ pub struct NewSession {
 
 impl App {
     /// Create a user with a password (at least 8 characters).
-    pub async fn create_user(&self, email: &str, name: &str, role: Role, password: &str) -> AppResult<User> {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> AppResult<User> {
         if !looks_like_email(email.trim()) {
-            return Err(ValidationError::new("email", format!("'{email}' is not an email address")).into());
+            return Err(ValidationError::new(
+                "email",
+                format!("'{email}' is not an email address"),
+            )
+            .into());
         }
         if name.trim().is_empty() {
             return Err(ValidationError::missing("name", "name is required").into());
@@ -58,25 +68,37 @@ impl App {
         }
         let hash = hash_password(password)?;
         self.db
-            .insert_user(NewUserRecord { email, name, role, password_hash: &hash })
+            .insert_user(NewUserRecord {
+                email,
+                name,
+                role,
+                password_hash: &hash,
+            })
             .await
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict(format!("a user with email {email} already exists")),
+                AppError::Conflict(_) => {
+                    AppError::Conflict(format!("a user with email {email} already exists"))
+                }
                 other => other,
             })
     }
 
     /// Check an email and password; on success open a session.
     pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<NewSession> {
-        let bad = || AppError::Unauthorized("that email and password do not match an account".into());
+        let bad =
+            || AppError::Unauthorized("that email and password do not match an account".into());
         let (id, hash) = self.db.password_hash(email).await.map_err(|_| bad())?;
         let parsed = PasswordHash::new(&hash).map_err(|_| bad())?;
-        Argon2::default().verify_password(password.as_bytes(), &parsed).map_err(|_| bad())?;
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .map_err(|_| bad())?;
         let user = self.db.user(id).await?;
         let secret = random_secret();
         let csrf = random_secret();
         let expires = Timestamp(Timestamp::now().0 + self.config.session_hours * 3_600_000);
-        self.db.insert_session(&hash_secret(&secret), id, &csrf, expires).await?;
+        self.db
+            .insert_session(&hash_secret(&secret), id, &csrf, expires)
+            .await?;
         Ok(NewSession { secret, csrf, user })
     }
 
@@ -99,7 +121,10 @@ impl App {
     /// which is shown once and never stored.
     pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
         let secret = format!("brg_{}", random_secret());
-        let t = self.db.insert_token(user.id, name.trim(), &hash_secret(&secret)).await?;
+        let t = self
+            .db
+            .insert_token(user.id, name.trim(), &hash_secret(&secret))
+            .await?;
         Ok((t, secret))
     }
 
@@ -115,7 +140,10 @@ impl App {
 
     /// A user by email.
     pub async fn user_by_email(&self, email: &str) -> AppResult<User> {
-        self.db.user_by_email(email).await.map_err(|_| AppError::NotFound(format!("user {email}")))
+        self.db
+            .user_by_email(email)
+            .await
+            .map_err(|_| AppError::NotFound(format!("user {email}")))
     }
 
     /// Every user.

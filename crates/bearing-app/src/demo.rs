@@ -25,25 +25,65 @@ struct Workspace {
 }
 
 #[derive(Deserialize)]
-struct DemoArea { key: String, name: String, description: String }
-#[derive(Deserialize)]
-struct DemoUser { name: String, email: String, role: Role }
-#[derive(Deserialize)]
-struct DemoContact { name: String, email: String, title: String }
-#[derive(Deserialize)]
-struct DemoCustomer { name: String, domain: String, arr: i64, segment: Segment, owner_email: String, contacts: Vec<DemoContact> }
-#[derive(Deserialize)]
-struct DemoIdea {
-    key: String, title: String, problem: String, proposal: String, area: String, owner_email: String,
-    status: IdeaStatus, effort_months: Option<f64>, timeframe: Option<Timeframe>, labels: Vec<String>, tracker_links: Vec<String>,
+struct DemoArea {
+    key: String,
+    name: String,
+    description: String,
 }
 #[derive(Deserialize)]
-struct DemoLink { idea: String, excerpt: Option<String> }
+struct DemoUser {
+    name: String,
+    email: String,
+    role: Role,
+}
+#[derive(Deserialize)]
+struct DemoContact {
+    name: String,
+    email: String,
+    title: String,
+}
+#[derive(Deserialize)]
+struct DemoCustomer {
+    name: String,
+    domain: String,
+    arr: i64,
+    segment: Segment,
+    owner_email: String,
+    contacts: Vec<DemoContact>,
+}
+#[derive(Deserialize)]
+struct DemoIdea {
+    key: String,
+    title: String,
+    problem: String,
+    proposal: String,
+    area: String,
+    owner_email: String,
+    status: IdeaStatus,
+    effort_months: Option<f64>,
+    timeframe: Option<Timeframe>,
+    labels: Vec<String>,
+    tracker_links: Vec<String>,
+}
+#[derive(Deserialize)]
+struct DemoLink {
+    idea: String,
+    excerpt: Option<String>,
+}
 #[derive(Deserialize)]
 struct DemoNote {
-    customer: Option<String>, contact_email: Option<String>, reporter_email: String, source: NoteSource,
-    importance: Importance, text: String, tags: Vec<String>, public_safe: bool, state: NoteState,
-    wont_do_reason: Option<String>, links: Vec<DemoLink>, days_ago: i64,
+    customer: Option<String>,
+    contact_email: Option<String>,
+    reporter_email: String,
+    source: NoteSource,
+    importance: Importance,
+    text: String,
+    tags: Vec<String>,
+    public_safe: bool,
+    state: NoteState,
+    wont_do_reason: Option<String>,
+    links: Vec<DemoLink>,
+    days_ago: i64,
 }
 
 /// What loading the demo made.
@@ -63,37 +103,74 @@ pub struct DemoSummary {
 
 /// Text snippets from the demo notes, for the synthetic note generator.
 pub fn demo_note_texts() -> Vec<String> {
-    serde_json::from_str::<Workspace>(WORKSPACE).map(|w| w.notes.into_iter().map(|n| n.text).collect()).unwrap_or_default()
+    serde_json::from_str::<Workspace>(WORKSPACE)
+        .map(|w| w.notes.into_iter().map(|n| n.text).collect())
+        .unwrap_or_default()
 }
 
 impl App {
     /// Load the demo workspace unless its admin already exists.
     pub async fn load_demo(&self) -> AppResult<DemoSummary> {
-        let w: Workspace = serde_json::from_str(WORKSPACE).map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
+        let w: Workspace = serde_json::from_str(WORKSPACE)
+            .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
         let counts = (w.notes.len(), w.ideas.len(), w.customers.len());
         if let Ok(admin) = self.db.user_by_email(DEMO_ADMIN_EMAIL).await {
-            return Ok(DemoSummary { admin, loaded: false, notes: counts.0, ideas: counts.1, customers: counts.2 });
+            return Ok(DemoSummary {
+                admin,
+                loaded: false,
+                notes: counts.0,
+                ideas: counts.1,
+                customers: counts.2,
+            });
         }
-        let admin = self.create_user(DEMO_ADMIN_EMAIL, "Alex Admin", Role::Admin, DEMO_PASSWORD).await?;
+        let admin = self
+            .create_user(DEMO_ADMIN_EMAIL, "Alex Admin", Role::Admin, DEMO_PASSWORD)
+            .await?;
         let mut users: HashMap<String, UserId> = HashMap::new();
         for u in &w.users {
-            let user = self.create_user(&u.email, &u.name, u.role, DEMO_PASSWORD).await?;
+            let user = self
+                .create_user(&u.email, &u.name, u.role, DEMO_PASSWORD)
+                .await?;
             users.insert(u.email.clone(), user.id);
         }
         let actor = Some(admin.id);
         let mut areas: HashMap<String, AreaId> = HashMap::new();
         for a in &w.areas {
-            let area = self.db.insert_area(NewArea { key: Some(a.key.clone()), name: a.name.clone(), description: a.description.clone() }.validate()?, actor).await?;
+            let area = self
+                .db
+                .insert_area(
+                    NewArea {
+                        key: Some(a.key.clone()),
+                        name: a.name.clone(),
+                        description: a.description.clone(),
+                    }
+                    .validate()?,
+                    actor,
+                )
+                .await?;
             areas.insert(a.key.clone(), area.id);
         }
         let mut customers: HashMap<String, CustomerId> = HashMap::new();
         let mut contacts: HashMap<String, ContactId> = HashMap::new();
         for c in &w.customers {
-            let input = NewCustomer { name: c.name.clone(), domain: Some(c.domain.clone()), arr: c.arr, segment: c.segment, owner_id: users.get(&c.owner_email).copied() }.validate()?;
+            let input = NewCustomer {
+                name: c.name.clone(),
+                domain: Some(c.domain.clone()),
+                arr: c.arr,
+                segment: c.segment,
+                owner_id: users.get(&c.owner_email).copied(),
+            }
+            .validate()?;
             let cust = self.db.insert_customer(input, actor).await?;
             customers.insert(c.name.clone(), cust.id);
             for p in &c.contacts {
-                let input = NewContact { customer_id: cust.id, name: p.name.clone(), email: Some(p.email.clone()), title: Some(p.title.clone()) }.validate()?;
+                let input = NewContact {
+                    customer_id: cust.id,
+                    name: p.name.clone(),
+                    email: Some(p.email.clone()),
+                    title: Some(p.title.clone()),
+                }
+                .validate()?;
                 let contact = self.db.insert_contact(input).await?;
                 contacts.insert(p.email.clone(), contact.id);
             }
@@ -103,29 +180,62 @@ impl App {
         let mut ideas: HashMap<String, IdeaId> = HashMap::new();
         for (i, d) in w.ideas.iter().enumerate() {
             let input = NewIdea {
-                title: d.title.clone(), problem: d.problem.clone(), proposal: d.proposal.clone(),
-                area_id: areas.get(&d.area).copied(), owner_id: users.get(&d.owner_email).copied(), status: d.status,
-                effort_months: d.effort_months, timeframe: d.timeframe, due_date: None, labels: d.labels.clone(), tracker_links: d.tracker_links.clone(),
-            }.validate()?;
+                title: d.title.clone(),
+                problem: d.problem.clone(),
+                proposal: d.proposal.clone(),
+                area_id: areas.get(&d.area).copied(),
+                owner_id: users.get(&d.owner_email).copied(),
+                status: d.status,
+                effort_months: d.effort_months,
+                timeframe: d.timeframe,
+                due_date: None,
+                labels: d.labels.clone(),
+                tracker_links: d.tracker_links.clone(),
+            }
+            .validate()?;
             let id = IdeaId::new();
             // Spread creation over the last few months so lists read naturally.
-            tx.insert_idea(id, &input, users.get(&d.owner_email).copied(), Timestamp(now.0 - (200 - i as i64) * 3_600_000 * 12)).await?;
+            tx.insert_idea(
+                id,
+                &input,
+                users.get(&d.owner_email).copied(),
+                Timestamp(now.0 - (200 - i as i64) * 3_600_000 * 12),
+            )
+            .await?;
             ideas.insert(d.key.clone(), id);
         }
         let mut sorted: Vec<&DemoNote> = w.notes.iter().collect();
         sorted.sort_by_key(|n| -n.days_ago);
         for (i, n) in sorted.into_iter().enumerate() {
             let input = NewNote {
-                text: n.text.clone(), source: n.source, importance: n.importance,
+                text: n.text.clone(),
+                source: n.source,
+                importance: n.importance,
                 customer_id: n.customer.as_ref().and_then(|c| customers.get(c).copied()),
-                contact_id: n.contact_email.as_ref().and_then(|c| contacts.get(c).copied()),
-                tags: n.tags.clone(), public_safe: n.public_safe,
-            }.validate(self.config.max_note_bytes)?;
-            let created_at = Timestamp(now.0 - n.days_ago * 86_400_000 - (i as i64 % 24) * 3_600_000);
+                contact_id: n
+                    .contact_email
+                    .as_ref()
+                    .and_then(|c| contacts.get(c).copied()),
+                tags: n.tags.clone(),
+                public_safe: n.public_safe,
+            }
+            .validate(self.config.max_note_bytes)?;
+            let created_at =
+                Timestamp(now.0 - n.days_ago * 86_400_000 - (i as i64 % 24) * 3_600_000);
             let reporter = users.get(&n.reporter_email).copied();
             // Ids are time-ordered, so make them from the note's own time.
             let id = NoteId(uuid_at(created_at));
-            tx.insert_note(id, &NoteRecord { input, reporter, state: NoteState::Unprocessed, wont_do_reason: None, created_at }).await?;
+            tx.insert_note(
+                id,
+                &NoteRecord {
+                    input,
+                    reporter,
+                    state: NoteState::Unprocessed,
+                    wont_do_reason: None,
+                    created_at,
+                },
+            )
+            .await?;
             for l in &n.links {
                 if let Some(idea) = ideas.get(&l.idea) {
                     tx.link(id, *idea, l.excerpt.as_deref(), reporter).await?;
@@ -141,7 +251,13 @@ impl App {
             }
         }
         tx.commit().await?;
-        Ok(DemoSummary { admin, loaded: true, notes: counts.0, ideas: counts.1, customers: counts.2 })
+        Ok(DemoSummary {
+            admin,
+            loaded: true,
+            notes: counts.0,
+            ideas: counts.1,
+            customers: counts.2,
+        })
     }
 }
 

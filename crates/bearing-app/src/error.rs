@@ -39,8 +39,14 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound("the requested item".into()),
             StoreError::Conflict(m) => AppError::Conflict(format!("already exists ({m})")),
             StoreError::Constraint(m) => AppError::Invalid(ValidationError::new(
-                m.split_once(':').map(|(f, _)| f).filter(|f| !f.contains(' ')).unwrap_or(""),
-                m.split_once(':').filter(|(f, _)| !f.contains(' ')).map(|(_, r)| r.trim().to_string()).unwrap_or(m.clone()),
+                m.split_once(':')
+                    .map(|(f, _)| f)
+                    .filter(|f| !f.contains(' '))
+                    .unwrap_or(""),
+                m.split_once(':')
+                    .filter(|(f, _)| !f.contains(' '))
+                    .map(|(_, r)| r.trim().to_string())
+                    .unwrap_or(m.clone()),
             )),
             StoreError::Busy => AppError::Busy,
             other => AppError::Internal(other.to_string()),

@@ -20,8 +20,26 @@ impl App {
         let texts = crate::demo::demo_note_texts();
         let fallback = vec!["The export to CSV times out for large dashboards.".to_string()];
         let texts = if texts.is_empty() { fallback } else { texts };
-        let customers = self.db.list_customers(&CustomerFilter::default(), CustomerSort::Name, &PageRequest { after: None, limit: 200 }).await?.items;
-        let reporters: Vec<UserId> = self.db.users().await?.into_iter().filter(|u| u.role.can_contribute()).map(|u| u.id).collect();
+        let customers = self
+            .db
+            .list_customers(
+                &CustomerFilter::default(),
+                CustomerSort::Name,
+                &PageRequest {
+                    after: None,
+                    limit: 200,
+                },
+            )
+            .await?
+            .items;
+        let reporters: Vec<UserId> = self
+            .db
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.role.can_contribute())
+            .map(|u| u.id)
+            .collect();
         let now = Timestamp::now().0;
         let mut done = 0u64;
         while done < n {
@@ -31,7 +49,8 @@ impl App {
                 (0..size)
                     .map(|i| {
                         // Spread over the past year, oldest first, so ids stay time-ordered.
-                        let age = ((n - done - i as u64) as i64) * 31_536_000_000 / (n as i64).max(1);
+                        let age =
+                            ((n - done - i as u64) as i64) * 31_536_000_000 / (n as i64).max(1);
                         let created_at = Timestamp(now - age);
                         let a = texts.choose(&mut rng).cloned().unwrap_or_default();
                         let text = if rng.random_bool(0.3) {
@@ -48,8 +67,12 @@ impl App {
                         let rec = NoteRecord {
                             input: NewNote {
                                 text,
-                                source: *NoteSource::ALL.choose(&mut rng).unwrap_or(&NoteSource::Email),
-                                importance: *Importance::ALL.choose(&mut rng).unwrap_or(&Importance::Important),
+                                source: *NoteSource::ALL
+                                    .choose(&mut rng)
+                                    .unwrap_or(&NoteSource::Email),
+                                importance: *Importance::ALL
+                                    .choose(&mut rng)
+                                    .unwrap_or(&Importance::Important),
                                 customer_id: customers.choose(&mut rng).map(|c| c.id),
                                 contact_id: None,
                                 tags: vec![],
@@ -57,7 +80,8 @@ impl App {
                             },
                             reporter: reporters.choose(&mut rng).copied(),
                             state,
-                            wont_do_reason: (state == NoteState::WontDo).then(|| "Out of scope for the product direction.".to_string()),
+                            wont_do_reason: (state == NoteState::WontDo)
+                                .then(|| "Out of scope for the product direction.".to_string()),
                             created_at,
                         };
                         (NoteId(crate::demo::uuid_at(created_at)), rec)

@@ -6,12 +6,25 @@ use bearing_domain::*;
 use std::collections::HashMap;
 
 impl App {
-    pub(crate) async fn check_idea_refs(&self, area: Option<AreaId>, owner: Option<UserId>, prefix: &str) -> AppResult<()> {
+    pub(crate) async fn check_idea_refs(
+        &self,
+        area: Option<AreaId>,
+        owner: Option<UserId>,
+        prefix: &str,
+    ) -> AppResult<()> {
         if let Some(a) = area {
-            self.db.area(a).await.map_err(AppError::from).map_err(missing_ref(&format!("{prefix}area_id"), "area"))?;
+            self.db
+                .area(a)
+                .await
+                .map_err(AppError::from)
+                .map_err(missing_ref(&format!("{prefix}area_id"), "area"))?;
         }
         if let Some(o) = owner {
-            self.db.user(o).await.map_err(AppError::from).map_err(missing_ref(&format!("{prefix}owner_id"), "user"))?;
+            self.db
+                .user(o)
+                .await
+                .map_err(AppError::from)
+                .map_err(missing_ref(&format!("{prefix}owner_id"), "user"))?;
         }
         Ok(())
     }
@@ -20,7 +33,8 @@ impl App {
     pub async fn create_idea(&self, actor: &Actor, input: NewIdea) -> AppResult<Idea> {
         actor.must_manage()?;
         let input = input.validate()?;
-        self.check_idea_refs(input.area_id, input.owner_id, "").await?;
+        self.check_idea_refs(input.area_id, input.owner_id, "")
+            .await?;
         Ok(self.db.insert_idea(input, actor.id()).await?)
     }
 
@@ -29,20 +43,46 @@ impl App {
         actor.must_manage()?;
         let ch = ch.validate()?;
         self.check_idea_refs(ch.area_id, ch.owner_id, "").await?;
-        self.db.update_idea(id, ch, actor.id()).await.map_err(AppError::from).map_err(AppError::not_found("idea"))
+        self.db
+            .update_idea(id, ch, actor.id())
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("idea"))
     }
 
     /// An idea.
     pub async fn idea(&self, id: IdeaId) -> AppResult<Idea> {
-        self.db.idea(id).await.map_err(AppError::from).map_err(AppError::not_found("idea"))
+        self.db
+            .idea(id)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("idea"))
     }
 
     /// One page of ideas with area names.
-    pub async fn list_ideas(&self, f: &IdeaFilter, sort: IdeaSort, page: &PageRequest) -> AppResult<Page<IdeaRow>> {
+    pub async fn list_ideas(
+        &self,
+        f: &IdeaFilter,
+        sort: IdeaSort,
+        page: &PageRequest,
+    ) -> AppResult<Page<IdeaRow>> {
         let p = self.db.list_ideas(f, sort, page).await?;
-        let areas: HashMap<AreaId, String> = self.db.areas().await?.into_iter().map(|a| (a.id, a.name)).collect();
+        let areas: HashMap<AreaId, String> = self
+            .db
+            .areas()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
         Ok(Page {
-            items: p.items.into_iter().map(|idea| IdeaRow { area_name: idea.area_id.and_then(|a| areas.get(&a).cloned()), idea }).collect(),
+            items: p
+                .items
+                .into_iter()
+                .map(|idea| IdeaRow {
+                    area_name: idea.area_id.and_then(|a| areas.get(&a).cloned()),
+                    idea,
+                })
+                .collect(),
             next_cursor: p.next_cursor,
         })
     }
@@ -51,26 +91,106 @@ impl App {
     pub async fn idea_detail(&self, id: IdeaId) -> AppResult<IdeaDetail> {
         let idea = self.idea(id).await?;
         let users = users_by_id(self.db.users().await?);
-        let area = match idea.area_id { Some(a) => self.db.area(a).await.ok(), None => None };
+        let area = match idea.area_id {
+            Some(a) => self.db.area(a).await.ok(),
+            None => None,
+        };
         let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
         let linked = self.db.notes_of_idea(id, 500).await?;
         let mut cids: Vec<CustomerId> = linked.iter().filter_map(|(_, n)| n.customer_id).collect();
         cids.sort();
         cids.dedup();
-        let customers: HashMap<CustomerId, Customer> = self.db.customers_by_ids(&cids).await?.into_iter().map(|c| (c.id, c)).collect();
-        let notes = linked.into_iter().map(|(link, note)| LinkedNote { customer: note.customer_id.and_then(|c| customers.get(&c).cloned()), link, note }).collect();
+        let customers: HashMap<CustomerId, Customer> = self
+            .db
+            .customers_by_ids(&cids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let notes = linked
+            .into_iter()
+            .map(|(link, note)| LinkedNote {
+                customer: note.customer_id.and_then(|c| customers.get(&c).cloned()),
+                link,
+                note,
+            })
+            .collect();
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
-        let comments = self.db.comments_of(id, 500).await?.into_iter().map(|c| { let n = name(c.author_id); (c, n) }).collect();
-        let followers = self.db.followers_of(id).await?.into_iter().filter_map(|u| users.get(&u).cloned()).collect();
-        let activity = self.db.activity_of(id.0, 100).await?.into_iter().map(|a| { let n = name(a.actor_id); (a, n) }).collect();
-        Ok(IdeaDetail { idea, area, owner, notes, comments, followers, activity })
+        let comments = self
+            .db
+            .comments_of(id, 500)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let n = name(c.author_id);
+                (c, n)
+            })
+            .collect();
+        let followers = self
+            .db
+            .followers_of(id)
+            .await?
+            .into_iter()
+            .filter_map(|u| users.get(&u).cloned())
+            .collect();
+        let activity = self
+            .db
+            .activity_of(id.0, 100)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let n = name(a.actor_id);
+                (a, n)
+            })
+            .collect();
+        Ok(IdeaDetail {
+            idea,
+            area,
+            owner,
+            notes,
+            comments,
+            followers,
+            activity,
+        })
     }
 
     /// Comment on an idea; the author follows it from then on.
-    pub async fn comment(&self, actor: &Actor, idea: IdeaId, input: NewComment) -> AppResult<Comment> {
+    pub async fn comment(
+        &self,
+        actor: &Actor,
+        idea: IdeaId,
+        input: NewComment,
+    ) -> AppResult<Comment> {
         actor.must_contribute()?;
         let input = input.validate()?;
-        self.db.insert_comment(idea, actor.id(), &input.body).await.map_err(AppError::from).map_err(AppError::not_found("idea"))
+        self.db
+            .insert_comment(idea, actor.id(), &input.body)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("idea"))
+    }
+
+    /// Edit a comment: its author may, and so may PMs and admins (to redact).
+    pub async fn update_comment(
+        &self,
+        actor: &Actor,
+        id: CommentId,
+        input: NewComment,
+    ) -> AppResult<Comment> {
+        actor.must_contribute()?;
+        let input = input.validate()?;
+        let c = self
+            .db
+            .comment(id)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("comment"))?;
+        if c.author_id != Some(actor.user.id) {
+            actor.must_manage().map_err(|_| {
+                AppError::Forbidden("only the author, a PM or an admin can edit a comment".into())
+            })?;
+        }
+        Ok(self.db.update_comment(id, &input.body, actor.id()).await?)
     }
 
     /// Comments on an idea.
@@ -81,31 +201,55 @@ impl App {
 
     /// Follow or unfollow an idea.
     pub async fn follow(&self, actor: &Actor, idea: IdeaId, follow: bool) -> AppResult<()> {
-        self.db.set_following(idea, actor.user.id, follow).await.map_err(AppError::from).map_err(AppError::not_found("idea"))
+        self.db
+            .set_following(idea, actor.user.id, follow)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("idea"))
     }
 
     /// Create a product area.
     pub async fn create_area(&self, actor: &Actor, input: NewArea) -> AppResult<Area> {
         actor.must_manage()?;
         let input = input.validate()?;
-        self.db.insert_area(input, actor.id()).await.map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Invalid(ValidationError::new("key", "an area with that key already exists")),
-            other => other,
-        })
+        self.db
+            .insert_area(input, actor.id())
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
+                    "key",
+                    "an area with that key already exists",
+                )),
+                other => other,
+            })
     }
 
     /// Rename or re-describe an area.
-    pub async fn update_area(&self, actor: &Actor, id: AreaId, name: &str, description: &str) -> AppResult<Area> {
+    pub async fn update_area(
+        &self,
+        actor: &Actor,
+        id: AreaId,
+        name: &str,
+        description: &str,
+    ) -> AppResult<Area> {
         actor.must_manage()?;
         if name.trim().is_empty() {
             return Err(ValidationError::missing("name", "name is required").into());
         }
-        self.db.update_area(id, name.trim(), description.trim(), actor.id()).await.map_err(AppError::from).map_err(AppError::not_found("area"))
+        self.db
+            .update_area(id, name.trim(), description.trim(), actor.id())
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("area"))
     }
 
     /// An area.
     pub async fn area(&self, id: AreaId) -> AppResult<Area> {
-        self.db.area(id).await.map_err(AppError::from).map_err(AppError::not_found("area"))
+        self.db
+            .area(id)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("area"))
     }
 
     /// Every area.

@@ -28,7 +28,10 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { max_note_bytes: bearing_domain::limits::DEFAULT_MAX_NOTE_BYTES, session_hours: 24 * 14 }
+        Self {
+            max_note_bytes: bearing_domain::limits::DEFAULT_MAX_NOTE_BYTES,
+            session_hours: 24 * 14,
+        }
     }
 }
 
@@ -58,15 +61,31 @@ pub struct Actor {
 impl Actor {
     /// Refuse unless the user may log feedback and comment.
     pub fn must_contribute(&self) -> AppResult<()> {
-        if self.user.role.can_contribute() { Ok(()) } else { Err(AppError::Forbidden("viewers can read but not change anything".into())) }
+        if self.user.role.can_contribute() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "viewers can read but not change anything".into(),
+            ))
+        }
     }
     /// Refuse unless the user may triage and manage ideas.
     pub fn must_manage(&self) -> AppResult<()> {
-        if self.user.role.can_manage() { Ok(()) } else { Err(AppError::Forbidden("only product managers and admins can do this".into())) }
+        if self.user.role.can_manage() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only product managers and admins can do this".into(),
+            ))
+        }
     }
     /// Refuse unless the user is an admin.
     pub fn must_admin(&self) -> AppResult<()> {
-        if self.user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden("only admins can do this".into())) }
+        if self.user.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only admins can do this".into()))
+        }
     }
     /// The user's id, for recording who did what.
     pub fn id(&self) -> Option<bearing_domain::UserId> {
@@ -79,7 +98,10 @@ pub(crate) fn missing_ref(field: &str, what: &str) -> impl FnOnce(AppError) -> A
     let field = field.to_string();
     let what = what.to_string();
     move |e| match e {
-        AppError::NotFound(_) => AppError::Invalid(ValidationError::new(field, format!("no {what} with that id"))),
+        AppError::NotFound(_) => AppError::Invalid(ValidationError::new(
+            field,
+            format!("no {what} with that id"),
+        )),
         other => other,
     }
 }

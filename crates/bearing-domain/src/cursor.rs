@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn none_key_round_trips() {
-        let c = Cursor { key: CursorKey::None, id: Uuid::now_v7() };
+        let c = Cursor {
+            key: CursorKey::None,
+            id: Uuid::now_v7(),
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
     }
 }

@@ -25,7 +25,11 @@ fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String, V
     Ok(v.to_string())
 }
 
-fn optional_text(field: &str, value: Option<&str>, max_bytes: usize) -> Result<Option<String>, ValidationError> {
+fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max_bytes: usize,
+) -> Result<Option<String>, ValidationError> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) if v.len() > max_bytes => Err(ValidationError::too_large(
@@ -98,7 +102,10 @@ fn clean_links(field: &str, links: &[String]) -> Result<Vec<String>, ValidationE
         }
     }
     if out.len() > MAX_TAGS {
-        return Err(ValidationError::new(field, format!("at most {MAX_TAGS} links")));
+        return Err(ValidationError::new(
+            field,
+            format!("at most {MAX_TAGS} links"),
+        ));
     }
     Ok(out)
 }
@@ -191,7 +198,10 @@ impl NoteChanges {
             if t.len() > max_text_bytes {
                 return Err(ValidationError::too_large(
                     "text",
-                    format!("note text is {} bytes; the limit is {max_text_bytes} bytes", t.len()),
+                    format!(
+                        "note text is {} bytes; the limit is {max_text_bytes} bytes",
+                        t.len()
+                    ),
                 ));
             }
             self.text = Some(required_text("text", t, usize::MAX)?);
@@ -249,7 +259,10 @@ impl NewIdea {
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.title = required_text("title", &self.title, MAX_TITLE_CHARS)?;
         if self.problem.len() > MAX_LONG_TEXT_BYTES {
-            return Err(ValidationError::too_large("problem", "problem statement is at most 64 KiB"));
+            return Err(ValidationError::too_large(
+                "problem",
+                "problem statement is at most 64 KiB",
+            ));
         }
         self.problem = required_text("problem", &self.problem, usize::MAX).map_err(|_| {
             ValidationError::missing(
@@ -305,7 +318,8 @@ impl IdeaChanges {
             self.problem = Some(required_text("problem", p, MAX_LONG_TEXT_BYTES)?);
         }
         if let Some(p) = &self.proposal {
-            self.proposal = Some(optional_text("proposal", Some(p), MAX_LONG_TEXT_BYTES)?.unwrap_or_default());
+            self.proposal =
+                Some(optional_text("proposal", Some(p), MAX_LONG_TEXT_BYTES)?.unwrap_or_default());
         }
         self.effort_months = clean_effort(self.effort_months)?;
         if self.due_date.is_some() {
@@ -349,7 +363,10 @@ fn clean_arr(arr: i64) -> Result<i64, ValidationError> {
     if (0..=1_000_000_000_000).contains(&arr) {
         Ok(arr)
     } else {
-        Err(ValidationError::new("arr", "ARR is whole dollars, from 0 to 1,000,000,000,000"))
+        Err(ValidationError::new(
+            "arr",
+            "ARR is whole dollars, from 0 to 1,000,000,000,000",
+        ))
     }
 }
 
@@ -357,7 +374,8 @@ impl NewCustomer {
     /// Validate and normalise.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.name = required_text("name", &self.name, MAX_TITLE_CHARS)?;
-        self.domain = optional_text("domain", self.domain.as_deref(), 253)?.map(|d| d.to_lowercase());
+        self.domain =
+            optional_text("domain", self.domain.as_deref(), 253)?.map(|d| d.to_lowercase());
         self.arr = clean_arr(self.arr)?;
         Ok(self)
     }
@@ -419,9 +437,47 @@ impl NewContact {
         if let Some(e) = &self.email
             && !looks_like_email(e)
         {
-            return Err(ValidationError::new("email", format!("'{e}' is not an email address")));
+            return Err(ValidationError::new(
+                "email",
+                format!("'{e}' is not an email address"),
+            ));
         }
         self.title = optional_text("title", self.title.as_deref(), 200)?;
+        Ok(self)
+    }
+}
+
+/// A partial change to a contact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New email.
+    pub email: Option<String>,
+    /// New job title.
+    pub title: Option<String>,
+}
+
+impl ContactChanges {
+    /// Validate the fields that are present.
+    pub fn validate(mut self) -> Result<Self, ValidationError> {
+        if let Some(n) = &self.name {
+            self.name = Some(required_text("name", n, MAX_TITLE_CHARS)?);
+        }
+        if let Some(e) = &self.email {
+            let e = e.trim();
+            if !e.is_empty() && !looks_like_email(e) {
+                return Err(ValidationError::new(
+                    "email",
+                    format!("'{e}' is not an email address"),
+                ));
+            }
+            self.email = Some(e.to_string());
+        }
+        if let Some(t) = &self.title {
+            self.title = Some(optional_text("title", Some(t), 200)?.unwrap_or_default());
+        }
         Ok(self)
     }
 }
@@ -430,7 +486,10 @@ impl NewContact {
 pub fn looks_like_email(e: &str) -> bool {
     match e.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !e.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !e.contains(char::is_whitespace)
         }
         None => false,
     }
@@ -469,7 +528,10 @@ impl NewArea {
         self.name = required_text("name", &self.name, MAX_TITLE_CHARS)?;
         let key = slugify(self.key.as_deref().unwrap_or(&self.name));
         if key.is_empty() || key.len() > 60 {
-            return Err(ValidationError::new("key", "key needs 1 to 60 letters or digits"));
+            return Err(ValidationError::new(
+                "key",
+                "key needs 1 to 60 letters or digits",
+            ));
         }
         self.key = Some(key);
         self.description = self.description.trim().to_string();
@@ -489,7 +551,10 @@ impl NewComment {
     /// Validate and normalise.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         if self.body.len() > MAX_LONG_TEXT_BYTES {
-            return Err(ValidationError::too_large("body", "a comment is at most 64 KiB"));
+            return Err(ValidationError::too_large(
+                "body",
+                "a comment is at most 64 KiB",
+            ));
         }
         self.body = required_text("body", &self.body, usize::MAX)?;
         Ok(self)
@@ -508,7 +573,10 @@ pub struct LinkRequest {
 }
 
 /// Validate an excerpt against the note it quotes: it must appear in it.
-pub fn clean_excerpt(note_text: &str, excerpt: Option<&str>) -> Result<Option<String>, ValidationError> {
+pub fn clean_excerpt(
+    note_text: &str,
+    excerpt: Option<&str>,
+) -> Result<Option<String>, ValidationError> {
     match excerpt.map(str::trim).filter(|e| !e.is_empty()) {
         None => Ok(None),
         Some(e) if note_text.contains(e) => Ok(Some(e.to_string())),
@@ -572,9 +640,22 @@ pub enum ProcessPlan {
 impl ProcessNote {
     /// Check the request against the note's text and decide what it does.
     pub fn plan(self, note_text: &str) -> Result<ProcessPlan, ValidationError> {
-        let underlying_need = optional_text("underlying_need", self.underlying_need.as_deref(), MAX_LONG_TEXT_BYTES)?;
-        let workaround = optional_text("workaround", self.workaround.as_deref(), MAX_LONG_TEXT_BYTES)?;
-        if let Some(reason) = self.wont_do_reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        let underlying_need = optional_text(
+            "underlying_need",
+            self.underlying_need.as_deref(),
+            MAX_LONG_TEXT_BYTES,
+        )?;
+        let workaround = optional_text(
+            "workaround",
+            self.workaround.as_deref(),
+            MAX_LONG_TEXT_BYTES,
+        )?;
+        if let Some(reason) = self
+            .wont_do_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             if !self.links.is_empty() || self.new_idea.is_some() {
                 return Err(ValidationError::new(
                     "wont_do_reason",
@@ -599,7 +680,10 @@ impl ProcessNote {
                 continue;
             }
             let excerpt = clean_excerpt(note_text, l.excerpt.as_deref())?;
-            links.push(LinkRequest { idea_id: l.idea_id, excerpt });
+            links.push(LinkRequest {
+                idea_id: l.idea_id,
+                excerpt,
+            });
         }
         let new_idea = match self.new_idea {
             Some(idea) => {
@@ -612,7 +696,12 @@ impl ProcessNote {
             }
             None => None,
         };
-        Ok(ProcessPlan::Link { links, new_idea, underlying_need, workaround })
+        Ok(ProcessPlan::Link {
+            links,
+            new_idea,
+            underlying_need,
+            workaround,
+        })
     }
 }
 
@@ -650,7 +739,10 @@ mod tests {
     fn tags_are_normalised() {
         let mut n = note("hello");
         n.tags = vec![" SSO ".into(), "sso".into(), "".into(), "Okta".into()];
-        assert_eq!(n.validate(100).unwrap().tags, vec!["sso".to_string(), "okta".to_string()]);
+        assert_eq!(
+            n.validate(100).unwrap().tags,
+            vec!["sso".to_string(), "okta".to_string()]
+        );
     }
 
     #[test]
@@ -680,7 +772,10 @@ mod tests {
     #[test]
     fn decline_and_link_together_is_refused() {
         let p = ProcessNote {
-            links: vec![LinkRequest { idea_id: IdeaId::new(), excerpt: None }],
+            links: vec![LinkRequest {
+                idea_id: IdeaId::new(),
+                excerpt: None,
+            }],
             wont_do_reason: Some("out of scope".into()),
             ..Default::default()
         };
@@ -691,12 +786,18 @@ mod tests {
     fn excerpt_must_come_from_the_note() {
         let id = IdeaId::new();
         let ok = ProcessNote {
-            links: vec![LinkRequest { idea_id: id, excerpt: Some("SAML".into()) }],
+            links: vec![LinkRequest {
+                idea_id: id,
+                excerpt: Some("SAML".into()),
+            }],
             ..Default::default()
         };
         assert!(ok.plan("We need SAML today").is_ok());
         let bad = ProcessNote {
-            links: vec![LinkRequest { idea_id: id, excerpt: Some("SCIM".into()) }],
+            links: vec![LinkRequest {
+                idea_id: id,
+                excerpt: Some("SCIM".into()),
+            }],
             ..Default::default()
         };
         assert_eq!(bad.plan("We need SAML today").unwrap_err().field, "excerpt");
@@ -705,7 +806,12 @@ mod tests {
     #[test]
     fn dates_must_be_real() {
         assert!(clean_date("due_date", Some("2026-02-30")).is_err());
-        assert_eq!(clean_date("due_date", Some("2026-02-28")).unwrap().as_deref(), Some("2026-02-28"));
+        assert_eq!(
+            clean_date("due_date", Some("2026-02-28"))
+                .unwrap()
+                .as_deref(),
+            Some("2026-02-28")
+        );
     }
 
     proptest! {

@@ -18,7 +18,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { after: None, limit: DEFAULT_PAGE_SIZE }
+        Self {
+            after: None,
+            limit: DEFAULT_PAGE_SIZE,
+        }
     }
 }
 
@@ -28,7 +31,10 @@ impl PageRequest {
         let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
             None => None,
             Some(c) => Some(Cursor::decode(c).ok_or_else(|| {
-                ValidationError::new("cursor", "cursor is not one this server issued; start from the first page")
+                ValidationError::new(
+                    "cursor",
+                    "cursor is not one this server issued; start from the first page",
+                )
             })?),
         };
         let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);

@@ -25,22 +25,38 @@ impl Db {
             for (id, r) in chunk {
                 let n = &r.input;
                 q.values([
-                    id.0.into(), n.text.clone().into(), n.source.as_str().into(), n.importance.as_str().into(),
-                    n.customer_id.map(|c| c.0).into(), n.contact_id.map(|c| c.0).into(), r.reporter.map(|u| u.0).into(),
-                    to_json_list(&n.tags).into(), n.public_safe.into(), r.state.as_str().into(), r.wont_do_reason.clone().into(),
-                    None::<String>.into(), None::<String>.into(), None::<uuid::Uuid>.into(), None::<i64>.into(),
-                    r.created_at.0.into(), r.created_at.0.into(),
+                    id.0.into(),
+                    n.text.clone().into(),
+                    n.source.as_str().into(),
+                    n.importance.as_str().into(),
+                    n.customer_id.map(|c| c.0).into(),
+                    n.contact_id.map(|c| c.0).into(),
+                    r.reporter.map(|u| u.0).into(),
+                    to_json_list(&n.tags).into(),
+                    n.public_safe.into(),
+                    r.state.as_str().into(),
+                    r.wont_do_reason.clone().into(),
+                    None::<String>.into(),
+                    None::<String>.into(),
+                    None::<uuid::Uuid>.into(),
+                    None::<i64>.into(),
+                    r.created_at.0.into(),
+                    r.created_at.0.into(),
                 ])
                 .map_err(|e| StoreError::Corrupt(format!("bulk insert: {e}")))?;
             }
             match &mut tx {
                 crate::db::Tx::Sqlite(t) => {
                     let (sql, v) = q.build_sqlx(sea_query::SqliteQueryBuilder);
-                    sqlx::query_with(sqlx::AssertSqlSafe(sql), v).execute(&mut **t).await?;
+                    sqlx::query_with(sqlx::AssertSqlSafe(sql), v)
+                        .execute(&mut **t)
+                        .await?;
                 }
                 crate::db::Tx::Postgres(t) => {
                     let (sql, v) = q.build_sqlx(sea_query::PostgresQueryBuilder);
-                    sqlx::query_with(sqlx::AssertSqlSafe(sql), v).execute(&mut **t).await?;
+                    sqlx::query_with(sqlx::AssertSqlSafe(sql), v)
+                        .execute(&mut **t)
+                        .await?;
                 }
             }
         }

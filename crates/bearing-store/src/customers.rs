@@ -60,18 +60,33 @@ impl From<ContactRow> for Contact {
     }
 }
 
-const CUSTOMER_COLUMNS: [&str; 8] = ["id", "name", "domain", "arr", "segment", "owner_id", "created_at", "updated_at"];
+const CUSTOMER_COLUMNS: [&str; 8] = [
+    "id",
+    "name",
+    "domain",
+    "arr",
+    "segment",
+    "owner_id",
+    "created_at",
+    "updated_at",
+];
 const INSERT_CUSTOMER: &str = "INSERT INTO customers (id, name, name_lower, domain, arr, segment, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const CUSTOMER_BY_ID: &str = "SELECT id, name, domain, arr, segment, owner_id, created_at, updated_at FROM customers WHERE id = $1";
 const CUSTOMER_BY_NAME: &str = "SELECT id, name, domain, arr, segment, owner_id, created_at, updated_at FROM customers WHERE name_lower = $1";
 const UPDATE_CUSTOMER: &str = "UPDATE customers SET name = $2, name_lower = $3, domain = $4, arr = $5, segment = $6, owner_id = $7, updated_at = $8 WHERE id = $1";
 const INSERT_CONTACT: &str = "INSERT INTO contacts (id, customer_id, name, email, title, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-const CONTACT_BY_ID: &str = "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE id = $1";
+const CONTACT_BY_ID: &str =
+    "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE id = $1";
+const UPDATE_CONTACT: &str = "UPDATE contacts SET name = $2, email = $3, title = $4 WHERE id = $1";
 const CONTACTS_OF: &str = "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE customer_id = $1 ORDER BY name, id";
 
 impl Db {
     /// Add a customer; `Conflict` if the name is taken.
-    pub async fn insert_customer(&self, c: NewCustomer, actor: Option<UserId>) -> StoreResult<Customer> {
+    pub async fn insert_customer(
+        &self,
+        c: NewCustomer,
+        actor: Option<UserId>,
+    ) -> StoreResult<Customer> {
         let id = CustomerId::new();
         let now = Timestamp::now();
         let mut tx = self.begin().await?;
@@ -79,15 +94,23 @@ impl Db {
             .bind(id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
             .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(now.0).bind(now.0)
             .execute(conn).await.map(|r| r.rows_affected()))?;
-        tx.record(Change { entity_type: "customer", entity_id: id.0, actor, action: "created", before: None,
-            after: Some(serde_json::json!({"name": c.name, "arr": c.arr, "segment": c.segment})) }).await?;
+        tx.record(Change {
+            entity_type: "customer",
+            entity_id: id.0,
+            actor,
+            action: "created",
+            before: None,
+            after: Some(serde_json::json!({"name": c.name, "arr": c.arr, "segment": c.segment})),
+        })
+        .await?;
         tx.commit().await?;
         self.customer(id).await
     }
 
     /// A customer by id.
     pub async fn customer(&self, id: CustomerId) -> StoreResult<Customer> {
-        let row: CustomerRow = on_db!(self, p => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: CustomerRow =
+            on_db!(self, p => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(p).await)?;
         row.try_into()
     }
 
@@ -98,14 +121,29 @@ impl Db {
     }
 
     /// Apply validated changes to a customer.
-    pub async fn update_customer(&self, id: CustomerId, ch: CustomerChanges, actor: Option<UserId>) -> StoreResult<Customer> {
+    pub async fn update_customer(
+        &self,
+        id: CustomerId,
+        ch: CustomerChanges,
+        actor: Option<UserId>,
+    ) -> StoreResult<Customer> {
         let before = self.customer(id).await?;
         let mut c = before.clone();
-        if let Some(v) = ch.name { c.name = v; }
-        if ch.domain.is_some() { c.domain = ch.domain; }
-        if let Some(v) = ch.arr { c.arr = v; }
-        if let Some(v) = ch.segment { c.segment = v; }
-        if let Some(v) = ch.owner_id { c.owner_id = Some(v); }
+        if let Some(v) = ch.name {
+            c.name = v;
+        }
+        if ch.domain.is_some() {
+            c.domain = ch.domain;
+        }
+        if let Some(v) = ch.arr {
+            c.arr = v;
+        }
+        if let Some(v) = ch.segment {
+            c.segment = v;
+        }
+        if let Some(v) = ch.owner_id {
+            c.owner_id = Some(v);
+        }
         c.updated_at = Timestamp::now();
         let mut tx = self.begin().await?;
         let n = on_tx!(&mut tx, conn => sqlx::query(UPDATE_CUSTOMER)
@@ -115,19 +153,35 @@ impl Db {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.record(Change { entity_type: "customer", entity_id: id.0, actor, action: "updated",
+        tx.record(Change {
+            entity_type: "customer",
+            entity_id: id.0,
+            actor,
+            action: "updated",
             before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(serde_json::to_value(&c).unwrap_or_default()) }).await?;
+            after: Some(serde_json::to_value(&c).unwrap_or_default()),
+        })
+        .await?;
         tx.commit().await?;
         Ok(c)
     }
 
     /// List customers, one page at a time.
-    pub async fn list_customers(&self, f: &CustomerFilter, sort: CustomerSort, page: &PageRequest) -> StoreResult<Page<Customer>> {
+    pub async fn list_customers(
+        &self,
+        f: &CustomerFilter,
+        sort: CustomerSort,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Customer>> {
         let mut q = Query::select();
-        q.from("customers").columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)));
-        if let Some(s) = f.segment { q.and_where(Expr::col(("customers", "segment")).eq(s.as_str())); }
-        if let Some(o) = f.owner_id { q.and_where(Expr::col(("customers", "owner_id")).eq(o.0)); }
+        q.from("customers")
+            .columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)));
+        if let Some(s) = f.segment {
+            q.and_where(Expr::col(("customers", "segment")).eq(s.as_str()));
+        }
+        if let Some(o) = f.owner_id {
+            q.and_where(Expr::col(("customers", "owner_id")).eq(o.0));
+        }
         let (key, desc) = match sort {
             CustomerSort::Name => (SortKey::Text("name_lower"), false),
             CustomerSort::Arr => (SortKey::Int("arr"), true),
@@ -135,7 +189,10 @@ impl Db {
         };
         keyset(&mut q, "customers", key, desc, page);
         let rows: Vec<CustomerRow> = fetch_built!(self, q, CustomerRow)?;
-        let items = rows.into_iter().map(Customer::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let items = rows
+            .into_iter()
+            .map(Customer::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(page_of(items, page.limit, |c| match sort {
             CustomerSort::Name => (CursorKey::Text(c.name.to_lowercase()), c.id.0),
             CustomerSort::Arr => (CursorKey::Int(c.arr), c.id.0),
@@ -149,7 +206,8 @@ impl Db {
             return Ok(vec![]);
         }
         let mut q = Query::select();
-        q.from("customers").columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)))
+        q.from("customers")
+            .columns(CUSTOMER_COLUMNS.map(|c| ("customers", c)))
             .and_where(Expr::col(("customers", "id")).is_in(ids.iter().map(|i| i.0)));
         let rows: Vec<CustomerRow> = fetch_built!(self, q, CustomerRow)?;
         rows.into_iter().map(Customer::try_from).collect()
@@ -167,13 +225,48 @@ impl Db {
 
     /// A contact by id.
     pub async fn contact(&self, id: ContactId) -> StoreResult<Contact> {
-        let row: ContactRow = on_db!(self, p => sqlx::query_as(CONTACT_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: ContactRow =
+            on_db!(self, p => sqlx::query_as(CONTACT_BY_ID).bind(id.0).fetch_one(p).await)?;
         Ok(row.into())
+    }
+
+    /// Apply validated changes to a contact; an empty email or title clears it.
+    pub async fn update_contact(
+        &self,
+        id: ContactId,
+        ch: ContactChanges,
+        actor: Option<UserId>,
+    ) -> StoreResult<Contact> {
+        let before = self.contact(id).await?;
+        let mut c = before.clone();
+        if let Some(v) = ch.name {
+            c.name = v;
+        }
+        if let Some(v) = ch.email {
+            c.email = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = ch.title {
+            c.title = Some(v).filter(|v| !v.is_empty());
+        }
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => sqlx::query(UPDATE_CONTACT).bind(id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).execute(conn).await.map(|r| r.rows_affected()))?;
+        tx.record(Change {
+            entity_type: "contact",
+            entity_id: id.0,
+            actor,
+            action: "updated",
+            before: Some(serde_json::to_value(&before).unwrap_or_default()),
+            after: Some(serde_json::to_value(&c).unwrap_or_default()),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(c)
     }
 
     /// A customer's contacts, by name.
     pub async fn contacts_of(&self, customer: CustomerId) -> StoreResult<Vec<Contact>> {
-        let rows: Vec<ContactRow> = on_db!(self, p => sqlx::query_as(CONTACTS_OF).bind(customer.0).fetch_all(p).await)?;
+        let rows: Vec<ContactRow> =
+            on_db!(self, p => sqlx::query_as(CONTACTS_OF).bind(customer.0).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Contact::from).collect())
     }
 
@@ -193,5 +286,12 @@ impl Db {
 
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
-    INSERT_CUSTOMER, CUSTOMER_BY_ID, CUSTOMER_BY_NAME, UPDATE_CUSTOMER, INSERT_CONTACT, CONTACT_BY_ID, CONTACTS_OF,
+    INSERT_CUSTOMER,
+    CUSTOMER_BY_ID,
+    CUSTOMER_BY_NAME,
+    UPDATE_CUSTOMER,
+    INSERT_CONTACT,
+    CONTACT_BY_ID,
+    UPDATE_CONTACT,
+    CONTACTS_OF,
 ];

@@ -36,7 +36,10 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 16, busy_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: 16,
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 

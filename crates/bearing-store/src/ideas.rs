@@ -40,7 +40,11 @@ impl TryFrom<IdeaRow> for Idea {
             owner_id: r.owner_id.map(UserId),
             status: key(&r.status, "status")?,
             effort_months: r.effort_months,
-            timeframe: r.timeframe.as_deref().map(|t| key(t, "timeframe")).transpose()?,
+            timeframe: r
+                .timeframe
+                .as_deref()
+                .map(|t| key(t, "timeframe"))
+                .transpose()?,
             due_date: r.due_date,
             labels: string_list(&r.labels),
             tracker_links: string_list(&r.tracker_links),
@@ -51,8 +55,20 @@ impl TryFrom<IdeaRow> for Idea {
 }
 
 const IDEA_COLUMNS: [&str; 14] = [
-    "id", "title", "problem", "proposal", "area_id", "owner_id", "status", "effort_months",
-    "timeframe", "due_date", "labels", "tracker_links", "created_at", "updated_at",
+    "id",
+    "title",
+    "problem",
+    "proposal",
+    "area_id",
+    "owner_id",
+    "status",
+    "effort_months",
+    "timeframe",
+    "due_date",
+    "labels",
+    "tracker_links",
+    "created_at",
+    "updated_at",
 ];
 
 const INSERT_IDEA: &str = "INSERT INTO ideas (id, title, title_lower, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
@@ -64,7 +80,13 @@ const TOUCH_IDEA: &str = "UPDATE ideas SET updated_at = $2 WHERE id = $1";
 
 impl Tx {
     /// Insert an idea, its labels and an activity entry.
-    pub async fn insert_idea(&mut self, id: IdeaId, i: &NewIdea, actor: Option<UserId>, at: Timestamp) -> StoreResult<()> {
+    pub async fn insert_idea(
+        &mut self,
+        id: IdeaId,
+        i: &NewIdea,
+        actor: Option<UserId>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
         on_tx!(self, c => sqlx::query(INSERT_IDEA)
             .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
             .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
@@ -73,12 +95,22 @@ impl Tx {
             .execute(c).await.map(|r| r.rows_affected()))?;
         self.write_labels(id, &i.labels, false).await?;
         self.record(Change {
-            entity_type: "idea", entity_id: id.0, actor, action: "created", before: None,
+            entity_type: "idea",
+            entity_id: id.0,
+            actor,
+            action: "created",
+            before: None,
             after: Some(serde_json::json!({"title": i.title, "status": i.status})),
-        }).await
+        })
+        .await
     }
 
-    async fn write_labels(&mut self, id: IdeaId, labels: &[String], replace: bool) -> StoreResult<()> {
+    async fn write_labels(
+        &mut self,
+        id: IdeaId,
+        labels: &[String],
+        replace: bool,
+    ) -> StoreResult<()> {
         if replace {
             on_tx!(self, c => sqlx::query(DELETE_LABELS).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
         }
@@ -90,7 +122,8 @@ impl Tx {
 
     /// An idea, read inside the transaction.
     pub async fn idea(&mut self, id: IdeaId) -> StoreResult<Idea> {
-        let row: IdeaRow = on_tx!(self, c => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(c).await)?;
+        let row: IdeaRow =
+            on_tx!(self, c => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(c).await)?;
         row.try_into()
     }
 
@@ -113,27 +146,55 @@ impl Db {
 
     /// An idea by id.
     pub async fn idea(&self, id: IdeaId) -> StoreResult<Idea> {
-        let row: IdeaRow = on_db!(self, p => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: IdeaRow =
+            on_db!(self, p => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(p).await)?;
         row.try_into()
     }
 
     /// Apply validated changes to an idea, recording before and after.
-    pub async fn update_idea(&self, id: IdeaId, ch: IdeaChanges, actor: Option<UserId>) -> StoreResult<Idea> {
+    pub async fn update_idea(
+        &self,
+        id: IdeaId,
+        ch: IdeaChanges,
+        actor: Option<UserId>,
+    ) -> StoreResult<Idea> {
         let mut tx = self.begin().await?;
         let before = tx.idea(id).await?;
         let mut i = before.clone();
-        if let Some(v) = ch.title { i.title = v; }
-        if let Some(v) = ch.problem { i.problem = v; }
-        if let Some(v) = ch.proposal { i.proposal = v; }
-        if let Some(v) = ch.area_id { i.area_id = Some(v); }
-        if let Some(v) = ch.owner_id { i.owner_id = Some(v); }
-        if let Some(v) = ch.status { i.status = v; }
-        if let Some(v) = ch.effort_months { i.effort_months = Some(v); }
-        if let Some(v) = ch.timeframe { i.timeframe = Some(v); }
-        if ch.due_date.is_some() { i.due_date = ch.due_date; }
+        if let Some(v) = ch.title {
+            i.title = v;
+        }
+        if let Some(v) = ch.problem {
+            i.problem = v;
+        }
+        if let Some(v) = ch.proposal {
+            i.proposal = v;
+        }
+        if let Some(v) = ch.area_id {
+            i.area_id = Some(v);
+        }
+        if let Some(v) = ch.owner_id {
+            i.owner_id = Some(v);
+        }
+        if let Some(v) = ch.status {
+            i.status = v;
+        }
+        if let Some(v) = ch.effort_months {
+            i.effort_months = Some(v);
+        }
+        if let Some(v) = ch.timeframe {
+            i.timeframe = Some(v);
+        }
+        if ch.due_date.is_some() {
+            i.due_date = ch.due_date;
+        }
         let labels_changed = ch.labels.is_some();
-        if let Some(v) = ch.labels { i.labels = v; }
-        if let Some(v) = ch.tracker_links { i.tracker_links = v; }
+        if let Some(v) = ch.labels {
+            i.labels = v;
+        }
+        if let Some(v) = ch.tracker_links {
+            i.tracker_links = v;
+        }
         i.updated_at = Timestamp::now();
         on_tx!(&mut tx, c => sqlx::query(UPDATE_IDEA)
             .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
@@ -145,31 +206,61 @@ impl Db {
             tx.write_labels(id, &i.labels, true).await?;
         }
         tx.record(Change {
-            entity_type: "idea", entity_id: id.0, actor, action: "updated",
-            before: Some(idea_fields(&before)), after: Some(idea_fields(&i)),
-        }).await?;
+            entity_type: "idea",
+            entity_id: id.0,
+            actor,
+            action: "updated",
+            before: Some(idea_fields(&before)),
+            after: Some(idea_fields(&i)),
+        })
+        .await?;
         tx.commit().await?;
         Ok(i)
     }
 
     /// List ideas matching `f`, in `sort` order, one page at a time.
-    pub async fn list_ideas(&self, f: &IdeaFilter, sort: IdeaSort, page: &PageRequest) -> StoreResult<Page<Idea>> {
+    pub async fn list_ideas(
+        &self,
+        f: &IdeaFilter,
+        sort: IdeaSort,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Idea>> {
         let mut q = Query::select();
         q.from("ideas").columns(IDEA_COLUMNS.map(|c| ("ideas", c)));
-        if let Some(s) = f.status { q.and_where(Expr::col(("ideas", "status")).eq(s.as_str())); }
-        if let Some(a) = f.area_id { q.and_where(Expr::col(("ideas", "area_id")).eq(a.0)); }
-        if let Some(o) = f.owner_id { q.and_where(Expr::col(("ideas", "owner_id")).eq(o.0)); }
+        if let Some(s) = f.status {
+            q.and_where(Expr::col(("ideas", "status")).eq(s.as_str()));
+        }
+        if let Some(a) = f.area_id {
+            q.and_where(Expr::col(("ideas", "area_id")).eq(a.0));
+        }
+        if let Some(o) = f.owner_id {
+            q.and_where(Expr::col(("ideas", "owner_id")).eq(o.0));
+        }
         if let Some(l) = &f.label {
-            q.and_where(Expr::col(("ideas", "id")).in_subquery(
-                Query::select().column("idea_id").from("idea_labels").and_where(Expr::col("label").eq(l.to_lowercase())).to_owned(),
-            ));
+            q.and_where(
+                Expr::col(("ideas", "id")).in_subquery(
+                    Query::select()
+                        .column("idea_id")
+                        .from("idea_labels")
+                        .and_where(Expr::col("label").eq(l.to_lowercase()))
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(c) = f.customer_id {
-            q.and_where(Expr::col(("ideas", "id")).in_subquery(
-                Query::select().column(("links", "idea_id")).from("links")
-                    .inner_join("notes", Expr::col(("notes", "id")).equals(("links", "note_id")))
-                    .and_where(Expr::col(("notes", "customer_id")).eq(c.0)).to_owned(),
-            ));
+            q.and_where(
+                Expr::col(("ideas", "id")).in_subquery(
+                    Query::select()
+                        .column(("links", "idea_id"))
+                        .from("links")
+                        .inner_join(
+                            "notes",
+                            Expr::col(("notes", "id")).equals(("links", "note_id")),
+                        )
+                        .and_where(Expr::col(("notes", "customer_id")).eq(c.0))
+                        .to_owned(),
+                ),
+            );
         }
         let (key, desc) = match sort {
             IdeaSort::Newest => (SortKey::Id, true),
@@ -179,7 +270,10 @@ impl Db {
         };
         keyset(&mut q, "ideas", key, desc, page);
         let rows: Vec<IdeaRow> = fetch_built!(self, q, IdeaRow)?;
-        let ideas = rows.into_iter().map(Idea::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let ideas = rows
+            .into_iter()
+            .map(Idea::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(page_of(ideas, page.limit, |i| match sort {
             IdeaSort::Newest | IdeaSort::Oldest => (CursorKey::None, i.id.0),
             IdeaSort::Updated => (CursorKey::Int(i.updated_at.0), i.id.0),
@@ -193,7 +287,8 @@ impl Db {
             return Ok(vec![]);
         }
         let mut q = Query::select();
-        q.from("ideas").columns(IDEA_COLUMNS.map(|c| ("ideas", c)))
+        q.from("ideas")
+            .columns(IDEA_COLUMNS.map(|c| ("ideas", c)))
             .and_where(Expr::col(("ideas", "id")).is_in(ids.iter().map(|i| i.0)));
         let rows: Vec<IdeaRow> = fetch_built!(self, q, IdeaRow)?;
         rows.into_iter().map(Idea::try_from).collect()
@@ -210,4 +305,11 @@ pub(crate) fn idea_fields(i: &Idea) -> serde_json::Value {
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.
-pub const STATEMENTS: &[&str] = &[INSERT_IDEA, UPDATE_IDEA, IDEA_BY_ID, INSERT_LABEL, DELETE_LABELS, TOUCH_IDEA];
+pub const STATEMENTS: &[&str] = &[
+    INSERT_IDEA,
+    UPDATE_IDEA,
+    IDEA_BY_ID,
+    INSERT_LABEL,
+    DELETE_LABELS,
+    TOUCH_IDEA,
+];

@@ -43,20 +43,34 @@ struct LinkedNoteRow {
 
 const UPSERT_LINK: &str = "INSERT INTO links (id, note_id, idea_id, excerpt, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (note_id, idea_id) DO UPDATE SET excerpt = excluded.excerpt";
 const LINKS_OF_NOTE: &str = "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE note_id = $1 ORDER BY id";
-const LINK_BY_ID: &str = "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE id = $1";
+const LINK_BY_ID: &str =
+    "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE id = $1";
 const DELETE_LINK: &str = "DELETE FROM links WHERE id = $1";
 const NOTES_OF_IDEA: &str = "SELECT n.id, n.text, n.source, n.importance, n.customer_id, n.contact_id, n.reporter_id, n.tags, n.public_safe, n.state, n.wont_do_reason, n.underlying_need, n.workaround, n.processed_by, n.processed_at, n.created_at, n.updated_at, l.id AS link_id, l.excerpt AS link_excerpt, l.created_by AS link_created_by, l.created_at AS link_created_at FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 ORDER BY l.id DESC LIMIT $2";
 const IDEA_EXISTS: &str = "SELECT id FROM ideas WHERE id = $1";
 
 impl Tx {
     /// Link a note to an idea (or update the excerpt of an existing link).
-    pub async fn link(&mut self, note: NoteId, idea: IdeaId, excerpt: Option<&str>, actor: Option<UserId>) -> StoreResult<()> {
+    pub async fn link(
+        &mut self,
+        note: NoteId,
+        idea: IdeaId,
+        excerpt: Option<&str>,
+        actor: Option<UserId>,
+    ) -> StoreResult<()> {
         on_tx!(self, c => sqlx::query(UPSERT_LINK)
             .bind(LinkId::new().0).bind(note.0).bind(idea.0).bind(excerpt).bind(actor.map(|a| a.0)).bind(Timestamp::now().0)
             .execute(c).await.map(|r| r.rows_affected()))?;
         self.touch_idea(idea).await?;
-        self.record(Change { entity_type: "idea", entity_id: idea.0, actor, action: "linked_note", before: None,
-            after: Some(serde_json::json!({"note_id": note, "excerpt": excerpt})) }).await
+        self.record(Change {
+            entity_type: "idea",
+            entity_id: idea.0,
+            actor,
+            action: "linked_note",
+            before: None,
+            after: Some(serde_json::json!({"note_id": note, "excerpt": excerpt})),
+        })
+        .await
     }
 }
 
@@ -73,7 +87,13 @@ pub struct Processed {
 
 impl Db {
     /// Link a note to an idea on its own.
-    pub async fn link_note(&self, note: NoteId, idea: IdeaId, excerpt: Option<&str>, actor: Option<UserId>) -> StoreResult<Link> {
+    pub async fn link_note(
+        &self,
+        note: NoteId,
+        idea: IdeaId,
+        excerpt: Option<&str>,
+        actor: Option<UserId>,
+    ) -> StoreResult<Link> {
         let mut tx = self.begin().await?;
         tx.note(note).await?;
         let exists: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_EXISTS).bind(idea.0).fetch_optional(c).await)?;
@@ -82,12 +102,17 @@ impl Db {
         }
         tx.link(note, idea, excerpt, actor).await?;
         tx.commit().await?;
-        self.links_of_note(note).await?.into_iter().find(|l| l.idea_id == idea).ok_or(StoreError::NotFound)
+        self.links_of_note(note)
+            .await?
+            .into_iter()
+            .find(|l| l.idea_id == idea)
+            .ok_or(StoreError::NotFound)
     }
 
     /// A link by id.
     pub async fn link_by_id(&self, id: LinkId) -> StoreResult<Link> {
-        let row: LinkRow = on_db!(self, p => sqlx::query_as(LINK_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: LinkRow =
+            on_db!(self, p => sqlx::query_as(LINK_BY_ID).bind(id.0).fetch_one(p).await)?;
         Ok(row.into())
     }
 
@@ -96,14 +121,22 @@ impl Db {
         let link = self.link_by_id(id).await?;
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(DELETE_LINK).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.record(Change { entity_type: "idea", entity_id: link.idea_id.0, actor, action: "unlinked_note", before: None,
-            after: Some(serde_json::json!({"note_id": link.note_id})) }).await?;
+        tx.record(Change {
+            entity_type: "idea",
+            entity_id: link.idea_id.0,
+            actor,
+            action: "unlinked_note",
+            before: None,
+            after: Some(serde_json::json!({"note_id": link.note_id})),
+        })
+        .await?;
         tx.commit().await
     }
 
     /// The ideas a note is linked to.
     pub async fn links_of_note(&self, note: NoteId) -> StoreResult<Vec<Link>> {
-        let rows: Vec<LinkRow> = on_db!(self, p => sqlx::query_as(LINKS_OF_NOTE).bind(note.0).fetch_all(p).await)?;
+        let rows: Vec<LinkRow> =
+            on_db!(self, p => sqlx::query_as(LINKS_OF_NOTE).bind(note.0).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Link::from).collect())
     }
 
@@ -114,8 +147,12 @@ impl Db {
             .map(|r| {
                 let note: Note = r.note.try_into()?;
                 let link = Link {
-                    id: LinkId(r.link_id), note_id: note.id, idea_id: idea, excerpt: r.link_excerpt,
-                    created_by: r.link_created_by.map(UserId), created_at: Timestamp(r.link_created_at),
+                    id: LinkId(r.link_id),
+                    note_id: note.id,
+                    idea_id: idea,
+                    excerpt: r.link_excerpt,
+                    created_by: r.link_created_by.map(UserId),
+                    created_at: Timestamp(r.link_created_at),
                 };
                 Ok((link, note))
             })
@@ -124,7 +161,12 @@ impl Db {
 
     /// Process a note as `plan` says, all or nothing: every link, the new
     /// idea, and the state change land together or not at all.
-    pub async fn process_note(&self, id: NoteId, plan: ProcessPlan, actor: Option<UserId>) -> StoreResult<Processed> {
+    pub async fn process_note(
+        &self,
+        id: NoteId,
+        plan: ProcessPlan,
+        actor: Option<UserId>,
+    ) -> StoreResult<Processed> {
         let mut tx = self.begin().await?;
         let before = tx.note(id).await?;
         let mut note = before.clone();
@@ -132,11 +174,19 @@ impl Db {
         let mut linked = Vec::new();
         let mut new_idea = None;
         match plan {
-            ProcessPlan::Link { links, new_idea: idea, underlying_need, workaround } => {
+            ProcessPlan::Link {
+                links,
+                new_idea: idea,
+                underlying_need,
+                workaround,
+            } => {
                 for l in &links {
                     let exists: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_EXISTS).bind(l.idea_id.0).fetch_optional(c).await)?;
                     if exists.is_none() {
-                        return Err(StoreError::Constraint(format!("idea {} does not exist", l.idea_id)));
+                        return Err(StoreError::Constraint(format!(
+                            "idea {} does not exist",
+                            l.idea_id
+                        )));
                     }
                     tx.link(id, l.idea_id, l.excerpt.as_deref(), actor).await?;
                     linked.push(l.idea_id);
@@ -154,7 +204,11 @@ impl Db {
                 note.underlying_need = underlying_need.or(note.underlying_need);
                 note.workaround = workaround.or(note.workaround);
             }
-            ProcessPlan::Decline { reason, underlying_need, workaround } => {
+            ProcessPlan::Decline {
+                reason,
+                underlying_need,
+                workaround,
+            } => {
                 note.state = NoteState::WontDo;
                 note.wont_do_reason = Some(reason);
                 note.underlying_need = underlying_need.or(note.underlying_need);
@@ -172,9 +226,20 @@ impl Db {
             after: Some(serde_json::json!({"state": note.state, "ideas": linked, "wont_do_reason": note.wont_do_reason})),
         }).await?;
         tx.commit().await?;
-        Ok(Processed { note, new_idea, linked })
+        Ok(Processed {
+            note,
+            new_idea,
+            linked,
+        })
     }
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.
-pub const STATEMENTS: &[&str] = &[UPSERT_LINK, LINKS_OF_NOTE, LINK_BY_ID, DELETE_LINK, NOTES_OF_IDEA, IDEA_EXISTS];
+pub const STATEMENTS: &[&str] = &[
+    UPSERT_LINK,
+    LINKS_OF_NOTE,
+    LINK_BY_ID,
+    DELETE_LINK,
+    NOTES_OF_IDEA,
+    IDEA_EXISTS,
+];

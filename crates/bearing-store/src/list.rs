@@ -18,7 +18,13 @@ pub(crate) enum SortKey {
 }
 
 /// Add ORDER BY, the seek condition after `page.after`, and LIMIT n+1.
-pub(crate) fn keyset(q: &mut SelectStatement, table: &'static str, key: SortKey, desc: bool, page: &PageRequest) {
+pub(crate) fn keyset(
+    q: &mut SelectStatement,
+    table: &'static str,
+    key: SortKey,
+    desc: bool,
+    page: &PageRequest,
+) {
     let order = if desc { Order::Desc } else { Order::Asc };
     let id_col = Expr::col((table, "id"));
     if let Some(c) = &page.after {
@@ -26,12 +32,20 @@ pub(crate) fn keyset(q: &mut SelectStatement, table: &'static str, key: SortKey,
         let cond = match (key, &c.key) {
             (SortKey::Int(col), CursorKey::Int(k)) => {
                 let col = Expr::col((table, col));
-                let past = if desc { col.clone().lt(*k) } else { col.clone().gt(*k) };
+                let past = if desc {
+                    col.clone().lt(*k)
+                } else {
+                    col.clone().gt(*k)
+                };
                 Some(past.or(col.eq(*k).and(past_id(id_col.clone()))))
             }
             (SortKey::Text(col), CursorKey::Text(k)) => {
                 let col = Expr::col((table, col));
-                let past = if desc { col.clone().lt(k.clone()) } else { col.clone().gt(k.clone()) };
+                let past = if desc {
+                    col.clone().lt(k.clone())
+                } else {
+                    col.clone().gt(k.clone())
+                };
                 Some(past.or(col.eq(k.clone()).and(past_id(id_col.clone()))))
             }
             (SortKey::Id, _) => Some(past_id(id_col.clone())),
@@ -53,7 +67,11 @@ pub(crate) fn keyset(q: &mut SelectStatement, table: &'static str, key: SortKey,
 }
 
 /// Turn `limit + 1` fetched rows into a page and the cursor after it.
-pub(crate) fn page_of<T>(mut rows: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> (CursorKey, Uuid)) -> Page<T> {
+pub(crate) fn page_of<T>(
+    mut rows: Vec<T>,
+    limit: u32,
+    cursor_of: impl Fn(&T) -> (CursorKey, Uuid),
+) -> Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {
@@ -64,5 +82,8 @@ pub(crate) fn page_of<T>(mut rows: Vec<T>, limit: u32, cursor_of: impl Fn(&T) ->
     } else {
         None
     };
-    Page { items: rows, next_cursor }
+    Page {
+        items: rows,
+        next_cursor,
+    }
 }

@@ -31,7 +31,8 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (versi
 const APPLIED: &str = "SELECT version FROM schema_migrations ORDER BY version";
 /// Serialises migrations across PostgreSQL servers, until the transaction ends.
 const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7262727)";
-const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+const RECORD: &str =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 impl Db {
     /// Versions already applied.
@@ -57,7 +58,11 @@ impl Db {
     /// Migrations not yet applied, oldest first (for `migrate --dry-run`).
     pub async fn pending_migrations(&self) -> StoreResult<Vec<Migration>> {
         let applied = self.applied_versions().await?;
-        Ok(MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)).copied().collect())
+        Ok(MIGRATIONS
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .copied()
+            .collect())
     }
 
     /// Apply every pending migration, each in its own transaction. Returns
@@ -69,8 +74,12 @@ impl Db {
             let applied = match &mut tx {
                 crate::db::Tx::Sqlite(t) => {
                     // BEGIN IMMEDIATE already holds the write lock; re-check inside it.
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version).fetch_optional(&mut **t).await?;
+                    let exists: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM schema_migrations WHERE version = $1",
+                    )
+                    .bind(m.version)
+                    .fetch_optional(&mut **t)
+                    .await?;
                     if exists.is_none() {
                         sqlx::raw_sql(m.sqlite).execute(&mut **t).await?;
                     }
@@ -79,8 +88,12 @@ impl Db {
                 crate::db::Tx::Postgres(t) => {
                     // Several app servers may start together: serialise on an advisory lock.
                     sqlx::query(MIGRATION_LOCK).execute(&mut **t).await?;
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version).fetch_optional(&mut **t).await?;
+                    let exists: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM schema_migrations WHERE version = $1",
+                    )
+                    .bind(m.version)
+                    .fetch_optional(&mut **t)
+                    .await?;
                     if exists.is_none() {
                         sqlx::raw_sql(m.postgres).execute(&mut **t).await?;
                     }

@@ -58,13 +58,28 @@ impl TryFrom<NoteRow> for Note {
 }
 
 pub(crate) const NOTE_COLUMNS: [&str; 17] = [
-    "id", "text", "source", "importance", "customer_id", "contact_id", "reporter_id", "tags",
-    "public_safe", "state", "wont_do_reason", "underlying_need", "workaround", "processed_by",
-    "processed_at", "created_at", "updated_at",
+    "id",
+    "text",
+    "source",
+    "importance",
+    "customer_id",
+    "contact_id",
+    "reporter_id",
+    "tags",
+    "public_safe",
+    "state",
+    "wont_do_reason",
+    "underlying_need",
+    "workaround",
+    "processed_by",
+    "processed_at",
+    "created_at",
+    "updated_at",
 ];
 
 const INSERT_NOTE: &str = "INSERT INTO notes (id, text, source, importance, customer_id, contact_id, reporter_id, tags, public_safe, state, wont_do_reason, underlying_need, workaround, processed_by, processed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-const INSERT_TAG: &str = "INSERT INTO note_tags (note_id, tag) VALUES ($1, $2) ON CONFLICT (note_id, tag) DO NOTHING";
+const INSERT_TAG: &str =
+    "INSERT INTO note_tags (note_id, tag) VALUES ($1, $2) ON CONFLICT (note_id, tag) DO NOTHING";
 const DELETE_TAGS: &str = "DELETE FROM note_tags WHERE note_id = $1";
 const NOTE_BY_ID: &str = "SELECT id, text, source, importance, customer_id, contact_id, reporter_id, tags, public_safe, state, wont_do_reason, underlying_need, workaround, processed_by, processed_at, created_at, updated_at FROM notes WHERE id = $1";
 const UPDATE_NOTE: &str = "UPDATE notes SET text = $2, source = $3, importance = $4, customer_id = $5, contact_id = $6, tags = $7, public_safe = $8, updated_at = $9 WHERE id = $1";
@@ -95,7 +110,9 @@ impl Tx {
             match owner {
                 None => return Err(StoreError::Constraint("contact_id: no such contact".into())),
                 Some(cust) if n.customer_id.is_some_and(|x| x.0 != cust) => {
-                    return Err(StoreError::Constraint("contact_id: the contact belongs to another customer".into()));
+                    return Err(StoreError::Constraint(
+                        "contact_id: the contact belongs to another customer".into(),
+                    ));
                 }
                 _ => {}
             }
@@ -114,7 +131,12 @@ impl Tx {
         }).await
     }
 
-    async fn write_note_tags(&mut self, id: NoteId, tags: &[String], replace: bool) -> StoreResult<()> {
+    async fn write_note_tags(
+        &mut self,
+        id: NoteId,
+        tags: &[String],
+        replace: bool,
+    ) -> StoreResult<()> {
         if replace {
             on_tx!(self, c => sqlx::query(DELETE_TAGS).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
         }
@@ -126,7 +148,8 @@ impl Tx {
 
     /// A note, read inside the transaction (to check state before changing it).
     pub async fn note(&mut self, id: NoteId) -> StoreResult<Note> {
-        let row: NoteRow = on_tx!(self, c => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(c).await)?;
+        let row: NoteRow =
+            on_tx!(self, c => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(c).await)?;
         row.try_into()
     }
 
@@ -153,24 +176,47 @@ impl Db {
 
     /// A note by id.
     pub async fn note(&self, id: NoteId) -> StoreResult<Note> {
-        let row: NoteRow = on_db!(self, p => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: NoteRow =
+            on_db!(self, p => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(p).await)?;
         row.try_into()
     }
 
     /// Apply validated changes to a note, recording before and after.
-    pub async fn update_note(&self, id: NoteId, ch: NoteChanges, actor: Option<UserId>) -> StoreResult<Note> {
+    pub async fn update_note(
+        &self,
+        id: NoteId,
+        ch: NoteChanges,
+        actor: Option<UserId>,
+    ) -> StoreResult<Note> {
         let mut tx = self.begin().await?;
         let before = tx.note(id).await?;
         let mut n = before.clone();
-        if let Some(t) = ch.text { n.text = t; }
-        if let Some(s) = ch.source { n.source = s; }
-        if let Some(i) = ch.importance { n.importance = i; }
-        if ch.clear_customer { n.customer_id = None; n.contact_id = None; }
-        if let Some(c) = ch.customer_id { n.customer_id = Some(c); }
-        if let Some(c) = ch.contact_id { n.contact_id = Some(c); }
-        if let Some(p) = ch.public_safe { n.public_safe = p; }
+        if let Some(t) = ch.text {
+            n.text = t;
+        }
+        if let Some(s) = ch.source {
+            n.source = s;
+        }
+        if let Some(i) = ch.importance {
+            n.importance = i;
+        }
+        if ch.clear_customer {
+            n.customer_id = None;
+            n.contact_id = None;
+        }
+        if let Some(c) = ch.customer_id {
+            n.customer_id = Some(c);
+        }
+        if let Some(c) = ch.contact_id {
+            n.contact_id = Some(c);
+        }
+        if let Some(p) = ch.public_safe {
+            n.public_safe = p;
+        }
         let tags_changed = ch.tags.is_some();
-        if let Some(t) = ch.tags { n.tags = t; }
+        if let Some(t) = ch.tags {
+            n.tags = t;
+        }
         n.updated_at = Timestamp::now();
         on_tx!(&mut tx, c => sqlx::query(UPDATE_NOTE)
             .bind(id.0).bind(&n.text).bind(n.source.as_str()).bind(n.importance.as_str())
@@ -181,49 +227,95 @@ impl Db {
             tx.write_note_tags(id, &n.tags, true).await?;
         }
         tx.record(Change {
-            entity_type: "note", entity_id: id.0, actor, action: "updated",
-            before: Some(note_fields(&before)), after: Some(note_fields(&n)),
-        }).await?;
+            entity_type: "note",
+            entity_id: id.0,
+            actor,
+            action: "updated",
+            before: Some(note_fields(&before)),
+            after: Some(note_fields(&n)),
+        })
+        .await?;
         tx.commit().await?;
         Ok(n)
     }
 
     /// List notes matching `f`, in `sort` order, one page at a time.
-    pub async fn list_notes(&self, f: &NoteFilter, sort: NoteSort, page: &PageRequest) -> StoreResult<Page<Note>> {
+    pub async fn list_notes(
+        &self,
+        f: &NoteFilter,
+        sort: NoteSort,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Note>> {
         let mut q = Query::select();
         q.from("notes").columns(NOTE_COLUMNS.map(|c| ("notes", c)));
-        if let Some(s) = f.state { q.and_where(Expr::col(("notes", "state")).eq(s.as_str())); }
-        if let Some(s) = f.source { q.and_where(Expr::col(("notes", "source")).eq(s.as_str())); }
-        if let Some(i) = f.importance { q.and_where(Expr::col(("notes", "importance")).eq(i.as_str())); }
-        if let Some(c) = f.customer_id { q.and_where(Expr::col(("notes", "customer_id")).eq(c.0)); }
-        if let Some(p) = f.public_safe { q.and_where(Expr::col(("notes", "public_safe")).eq(p)); }
+        if let Some(s) = f.state {
+            q.and_where(Expr::col(("notes", "state")).eq(s.as_str()));
+        }
+        if let Some(s) = f.source {
+            q.and_where(Expr::col(("notes", "source")).eq(s.as_str()));
+        }
+        if let Some(i) = f.importance {
+            q.and_where(Expr::col(("notes", "importance")).eq(i.as_str()));
+        }
+        if let Some(c) = f.customer_id {
+            q.and_where(Expr::col(("notes", "customer_id")).eq(c.0));
+        }
+        if let Some(p) = f.public_safe {
+            q.and_where(Expr::col(("notes", "public_safe")).eq(p));
+        }
         if let Some(t) = &f.tag {
-            q.and_where(Expr::col(("notes", "id")).in_subquery(
-                Query::select().column("note_id").from("note_tags").and_where(Expr::col("tag").eq(t.to_lowercase())).to_owned(),
-            ));
+            q.and_where(
+                Expr::col(("notes", "id")).in_subquery(
+                    Query::select()
+                        .column("note_id")
+                        .from("note_tags")
+                        .and_where(Expr::col("tag").eq(t.to_lowercase()))
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(i) = f.idea_id {
-            q.and_where(Expr::col(("notes", "id")).in_subquery(
-                Query::select().column("note_id").from("links").and_where(Expr::col("idea_id").eq(i.0)).to_owned(),
-            ));
+            q.and_where(
+                Expr::col(("notes", "id")).in_subquery(
+                    Query::select()
+                        .column("note_id")
+                        .from("links")
+                        .and_where(Expr::col("idea_id").eq(i.0))
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(a) = f.area_id {
-            q.and_where(Expr::col(("notes", "id")).in_subquery(
-                Query::select().column(("links", "note_id")).from("links")
-                    .inner_join("ideas", Expr::col(("ideas", "id")).equals(("links", "idea_id")))
-                    .and_where(Expr::col(("ideas", "area_id")).eq(a.0)).to_owned(),
-            ));
+            q.and_where(
+                Expr::col(("notes", "id")).in_subquery(
+                    Query::select()
+                        .column(("links", "note_id"))
+                        .from("links")
+                        .inner_join(
+                            "ideas",
+                            Expr::col(("ideas", "id")).equals(("links", "idea_id")),
+                        )
+                        .and_where(Expr::col(("ideas", "area_id")).eq(a.0))
+                        .to_owned(),
+                ),
+            );
         }
         keyset(&mut q, "notes", SortKey::Id, sort == NoteSort::Newest, page);
         let rows: Vec<NoteRow> = fetch_built!(self, q, NoteRow)?;
-        let notes = rows.into_iter().map(Note::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let notes = rows
+            .into_iter()
+            .map(Note::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(page_of(notes, page.limit, |n| (CursorKey::None, n.id.0)))
     }
 
     /// How many notes are in each triage state.
     pub async fn note_counts(&self) -> StoreResult<Vec<(NoteState, i64)>> {
-        let rows: Vec<(String, i64)> = on_db!(self, p => sqlx::query_as(COUNT_BY_STATE).fetch_all(p).await)?;
-        rows.into_iter().map(|(s, n)| Ok((key(&s, "state")?, n))).collect()
+        let rows: Vec<(String, i64)> =
+            on_db!(self, p => sqlx::query_as(COUNT_BY_STATE).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(s, n)| Ok((key(&s, "state")?, n)))
+            .collect()
     }
 }
 
@@ -238,5 +330,12 @@ pub(crate) fn note_fields(n: &Note) -> serde_json::Value {
 
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
-    INSERT_NOTE, INSERT_TAG, DELETE_TAGS, NOTE_BY_ID, UPDATE_NOTE, SET_NOTE_STATE, COUNT_BY_STATE, CONTACT_CUSTOMER,
+    INSERT_NOTE,
+    INSERT_TAG,
+    DELETE_TAGS,
+    NOTE_BY_ID,
+    UPDATE_NOTE,
+    SET_NOTE_STATE,
+    COUNT_BY_STATE,
+    CONTACT_CUSTOMER,
 ];

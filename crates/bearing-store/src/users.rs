@@ -39,7 +39,8 @@ struct TokenRow {
 
 const INSERT_USER: &str = "INSERT INTO users (id, email, email_lower, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 const USER_BY_ID: &str = "SELECT id, email, name, role, created_at FROM users WHERE id = $1";
-const USER_BY_EMAIL: &str = "SELECT id, email, name, role, created_at FROM users WHERE email_lower = $1";
+const USER_BY_EMAIL: &str =
+    "SELECT id, email, name, role, created_at FROM users WHERE email_lower = $1";
 const PASSWORD_BY_EMAIL: &str = "SELECT id, password_hash FROM users WHERE email_lower = $1";
 const ALL_USERS: &str = "SELECT id, email, name, role, created_at FROM users ORDER BY name, id";
 const COUNT_USERS: &str = "SELECT COUNT(*) FROM users";
@@ -81,12 +82,19 @@ impl Db {
             .bind(id.0).bind(u.email.trim()).bind(u.email.trim().to_lowercase()).bind(u.name.trim())
             .bind(u.role.as_str()).bind(u.password_hash).bind(now.0)
             .execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(User { id, email: u.email.trim().into(), name: u.name.trim().into(), role: u.role, created_at: now })
+        Ok(User {
+            id,
+            email: u.email.trim().into(),
+            name: u.name.trim().into(),
+            role: u.role,
+            created_at: now,
+        })
     }
 
     /// A user by id.
     pub async fn user(&self, id: UserId) -> StoreResult<User> {
-        let row: UserRow = on_db!(self, p => sqlx::query_as(USER_BY_ID).bind(id.0).fetch_one(p).await)?;
+        let row: UserRow =
+            on_db!(self, p => sqlx::query_as(USER_BY_ID).bind(id.0).fetch_one(p).await)?;
         row.try_into()
     }
 
@@ -105,7 +113,11 @@ impl Db {
     /// Replace a user's password hash.
     pub async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()> {
         let r = on_db!(self, p => sqlx::query(SET_PASSWORD).bind(id.0).bind(hash).execute(p).await.map(|r| r.rows_affected()))?;
-        if r == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if r == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Every user, by name (workspaces hold tens to hundreds of users).
@@ -120,7 +132,13 @@ impl Db {
     }
 
     /// Record a sign-in session by the hash of its secret.
-    pub async fn insert_session(&self, token_hash: &str, user: UserId, csrf: &str, expires_at: Timestamp) -> StoreResult<()> {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
         let now = Timestamp::now();
         on_db!(self, p => sqlx::query(INSERT_SESSION).bind(token_hash).bind(user.0).bind(csrf).bind(now.0).bind(expires_at.0).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -140,20 +158,34 @@ impl Db {
 
     /// Remove expired sessions.
     pub async fn purge_sessions(&self) -> StoreResult<u64> {
-        Ok(on_db!(self, p => sqlx::query(PURGE_SESSIONS).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()))?)
+        Ok(
+            on_db!(self, p => sqlx::query(PURGE_SESSIONS).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()))?,
+        )
     }
 
     /// Record an API token by the hash of its secret.
-    pub async fn insert_token(&self, user: UserId, name: &str, token_hash: &str) -> StoreResult<ApiToken> {
+    pub async fn insert_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiToken> {
         let id = TokenId::new();
         let now = Timestamp::now();
         on_db!(self, p => sqlx::query(INSERT_TOKEN).bind(id.0).bind(user.0).bind(name).bind(token_hash).bind(now.0).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(ApiToken { id, user_id: user, name: name.into(), created_at: now, last_used_at: None })
+        Ok(ApiToken {
+            id,
+            user_id: user,
+            name: name.into(),
+            created_at: now,
+            last_used_at: None,
+        })
     }
 
     /// The user an API token acts as, marking the token used.
     pub async fn token_user(&self, token_hash: &str) -> StoreResult<User> {
-        let row: UserRow = on_db!(self, p => sqlx::query_as(TOKEN_USER).bind(token_hash).fetch_one(p).await)?;
+        let row: UserRow =
+            on_db!(self, p => sqlx::query_as(TOKEN_USER).bind(token_hash).fetch_one(p).await)?;
         // Last-used is advisory; a failed touch must not fail the request.
         let _ = on_db!(self, p => sqlx::query(TOUCH_TOKEN).bind(token_hash).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()));
         row.try_into()
@@ -161,18 +193,36 @@ impl Db {
 
     /// A user's API tokens (without secrets).
     pub async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
-        let rows: Vec<TokenRow> = on_db!(self, p => sqlx::query_as(TOKENS_OF_USER).bind(user.0).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(|r| ApiToken {
-            id: TokenId(r.id), user_id: UserId(r.user_id), name: r.name,
-            created_at: Timestamp(r.created_at), last_used_at: r.last_used_at.map(Timestamp),
-        }).collect())
+        let rows: Vec<TokenRow> =
+            on_db!(self, p => sqlx::query_as(TOKENS_OF_USER).bind(user.0).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiToken {
+                id: TokenId(r.id),
+                user_id: UserId(r.user_id),
+                name: r.name,
+                created_at: Timestamp(r.created_at),
+                last_used_at: r.last_used_at.map(Timestamp),
+            })
+            .collect())
     }
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
-    INSERT_USER, USER_BY_ID, USER_BY_EMAIL, PASSWORD_BY_EMAIL, ALL_USERS, COUNT_USERS, SET_PASSWORD,
-    INSERT_SESSION, SESSION_USER, DELETE_SESSION, PURGE_SESSIONS, INSERT_TOKEN, TOKEN_USER,
-    TOUCH_TOKEN, TOKENS_OF_USER,
+    INSERT_USER,
+    USER_BY_ID,
+    USER_BY_EMAIL,
+    PASSWORD_BY_EMAIL,
+    ALL_USERS,
+    COUNT_USERS,
+    SET_PASSWORD,
+    INSERT_SESSION,
+    SESSION_USER,
+    DELETE_SESSION,
+    PURGE_SESSIONS,
+    INSERT_TOKEN,
+    TOKEN_USER,
+    TOUCH_TOKEN,
+    TOKENS_OF_USER,
 ];
-

@@ -74,10 +74,15 @@ impl TestApp {
         let app = App::new(db.connect().await, config);
         let admin = match app.db.user_by_email(ADMIN_EMAIL).await {
             Ok(u) => u,
-            Err(_) => app.create_user(ADMIN_EMAIL, "Ada Admin", Role::Admin, ADMIN_PASSWORD).await.expect("admin"),
+            Err(_) => app
+                .create_user(ADMIN_EMAIL, "Ada Admin", Role::Admin, ADMIN_PASSWORD)
+                .await
+                .expect("admin"),
         };
         let (_, token) = app.create_token(&admin, "tests").await.expect("token");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = AppState::new(app.clone(), web);
@@ -94,7 +99,10 @@ impl TestApp {
             email: ADMIN_EMAIL.into(),
             password: ADMIN_PASSWORD.into(),
             token,
-            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
             db,
             shutdown: Some(tx),
         }
@@ -116,20 +124,38 @@ impl TestApp {
     }
 
     /// Call the API as the admin: method, path under the host, optional JSON.
-    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         self.call_as(&self.token, method, path, body).await
     }
 
     /// Call the API with a given token.
-    pub async fn call_as(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, self.url(path)).bearer_auth(token);
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
         if let Some(b) = body {
             req = req.json(&b);
         }
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let text = resp.text().await.expect("body");
-        let json = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, json)
     }
 
@@ -149,16 +175,36 @@ impl TestApp {
     }
 
     /// POST raw bytes with a content type, for malformed-input tests.
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
-        let resp = self.client.post(self.url(path)).bearer_auth(&self.token).header("content-type", content_type).body(body).send().await.expect("request");
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
         let status = resp.status();
         let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Make a user with `role` and an API token for them.
     pub async fn user_with_token(&self, email: &str, role: Role) -> (User, String) {
-        let u = self.app.create_user(email, email, role, "password-123").await.expect("user");
+        let u = self
+            .app
+            .create_user(email, email, role, "password-123")
+            .await
+            .expect("user");
         let (_, t) = self.app.create_token(&u, "t").await.expect("token");
         (u, t)
     }

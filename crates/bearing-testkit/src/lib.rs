@@ -90,6 +90,13 @@ pub fn report_skipped() {
 /// shutdown handle) stay alive until the test function returns rather than
 /// being dropped when the body's future is built. After a passing body the
 /// PostgreSQL database is dropped; a failing one keeps it for inspection.
+///
+/// Two constraints of `macro_rules!` shape the expansion: identifiers cannot
+/// be pasted together, so the tests are `name::sqlite` and `name::postgres`
+/// rather than `name_sqlite` and `name_postgres` (filter on `sqlite` or
+/// `postgres` to run one backend); and tokio's `crate = "…"` option takes a
+/// string that `$crate` cannot fill, so the calling crate must depend on
+/// this one under its own name, `bearing_testkit`.
 #[macro_export]
 macro_rules! backend_test {
     (@expand [$($meta:tt)*] $name:ident, [$($m:tt)?] $arg:ident, $ty:ty, $body:expr) => {

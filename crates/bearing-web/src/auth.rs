@@ -20,8 +20,14 @@ pub struct ApiActor(pub Actor);
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         if let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) {
             return Ok(ApiActor(state.app.token_actor(token.trim()).await?));
         }
@@ -52,7 +58,11 @@ impl Session {
         if bool::from(self.csrf.as_bytes().ct_eq(sent.as_bytes())) {
             Ok(())
         } else {
-            Err((StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.").into_response())
+            Err((
+                StatusCode::FORBIDDEN,
+                "This form has expired. Go back, reload the page and try again.",
+            )
+                .into_response())
         }
     }
 }
@@ -60,14 +70,21 @@ impl Session {
 impl FromRequestParts<AppState> for Session {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(c) = jar.get(SESSION_COOKIE)
             && let Ok((actor, csrf)) = state.app.session(c.value()).await
         {
             return Ok(Session { actor, csrf });
         }
-        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let target = format!("/signin?next={}", urlencode(next));
         Err(Redirect::to(&target).into_response())
     }
@@ -78,7 +95,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -24,21 +24,43 @@ pub struct ApiError {
 
 impl ApiError {
     /// A new error.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, field: Option<String>) -> Self {
-        Self { status, code, message: message.into(), field }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        field: Option<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field,
+        }
     }
 
     /// 422 for a bad field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some(field.to_string()))
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            message,
+            Some(field.to_string()),
+        )
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::NotFound(what) => Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"), None),
-            AppError::Unauthorized(m) => Self::new(StatusCode::UNAUTHORIZED, "unauthorized", m, None),
+            AppError::NotFound(what) => Self::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+                None,
+            ),
+            AppError::Unauthorized(m) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", m, None)
+            }
             AppError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m, None),
             AppError::Invalid(v) => {
                 let (status, code) = match v.kind {
@@ -50,10 +72,20 @@ impl From<AppError> for ApiError {
                 Self::new(status, code, v.message, field)
             }
             AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m, None),
-            AppError::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the database is busy; try again in a moment", None),
+            AppError::Busy => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the database is busy; try again in a moment",
+                None,
+            ),
             AppError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged", None)
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged",
+                    None,
+                )
             }
         }
     }
@@ -67,7 +99,8 @@ impl From<bearing_domain::ValidationError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        let body =
+            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
         (self.status, Json(body)).into_response()
     }
 }

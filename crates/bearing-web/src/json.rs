@@ -21,10 +21,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with Content-Type: application/json", None));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+                None,
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than this server accepts", None)
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is larger than this server accepts",
+                None,
+            )
         })?;
         parse(&bytes).map(ApiJson)
     }
@@ -37,7 +47,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => ApiError::new(
+            serde_json::error::Category::Syntax
+            | serde_json::error::Category::Eof
+            | serde_json::error::Category::Io => ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
                 format!("the body is not valid JSON: {inner}"),
@@ -46,9 +58,21 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let msg = inner.to_string();
                 // serde reports a missing field at the parent path; name the field itself.
-                if let Some(name) = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
-                    let field = if path == "." { name.to_string() } else { format!("{path}.{name}") };
-                    return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "missing_field", format!("{field} is required"), Some(field));
+                if let Some(name) = msg
+                    .strip_prefix("missing field `")
+                    .and_then(|r| r.split('`').next())
+                {
+                    let field = if path == "." {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    return ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "missing_field",
+                        format!("{field} is required"),
+                        Some(field),
+                    );
                 }
                 let field = if path == "." { None } else { Some(path) };
                 let clean = msg.split(" at line ").next().unwrap_or(&msg).to_string();

@@ -142,46 +142,90 @@ impl Settings {
         });
         let file: FileConfig = match &path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
                 toml::from_str(&text).with_context(|| format!("in {}", p.display()))?
             }
             None => FileConfig::default(),
         };
         let database_is_default = args.database.is_none() && file.database.is_none();
         let s = Settings {
-            database: args.database.clone().or(file.database).unwrap_or_else(|| "sqlite://bearing.db".into()),
+            database: args
+                .database
+                .clone()
+                .or(file.database)
+                .unwrap_or_else(|| "sqlite://bearing.db".into()),
             database_is_default,
-            bind: args.bind.clone().or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into()),
-            max_note_bytes: args.max_note_bytes.or(file.max_note_bytes).unwrap_or(65_536),
-            max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(1_048_576),
-            db_max_connections: args.db_max_connections.or(file.db_max_connections).unwrap_or(16),
+            bind: args
+                .bind
+                .clone()
+                .or(file.bind)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            max_note_bytes: args
+                .max_note_bytes
+                .or(file.max_note_bytes)
+                .unwrap_or(65_536),
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(1_048_576),
+            db_max_connections: args
+                .db_max_connections
+                .or(file.db_max_connections)
+                .unwrap_or(16),
             session_hours: args.session_hours.or(file.session_hours).unwrap_or(336),
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
-            log_format: args.log_format.clone().or(file.log_format).unwrap_or_else(|| "pretty".into()),
+            log_format: args
+                .log_format
+                .clone()
+                .or(file.log_format)
+                .unwrap_or_else(|| "pretty".into()),
         };
         if s.max_note_bytes == 0 || s.max_body_bytes < s.max_note_bytes {
-            anyhow::bail!("max_body_bytes ({}) must be at least max_note_bytes ({}), and both above 0", s.max_body_bytes, s.max_note_bytes);
+            anyhow::bail!(
+                "max_body_bytes ({}) must be at least max_note_bytes ({}), and both above 0",
+                s.max_body_bytes,
+                s.max_note_bytes
+            );
         }
         if !matches!(s.log_format.as_str(), "pretty" | "json") {
-            anyhow::bail!("log_format must be \"pretty\" or \"json\", not \"{}\"", s.log_format);
+            anyhow::bail!(
+                "log_format must be \"pretty\" or \"json\", not \"{}\"",
+                s.log_format
+            );
         }
         Ok(s)
     }
 
     /// Connect to the configured database and bring its schema up to date.
     pub async fn connect(&self) -> anyhow::Result<bearing_app::App> {
-        let db = bearing_store::Db::connect(&self.database, &bearing_store::DbOptions { max_connections: self.db_max_connections, ..Default::default() })
-            .await
-            .with_context(|| format!("connecting to {}", redact(&self.database)))?;
+        let db = bearing_store::Db::connect(
+            &self.database,
+            &bearing_store::DbOptions {
+                max_connections: self.db_max_connections,
+                ..Default::default()
+            },
+        )
+        .await
+        .with_context(|| format!("connecting to {}", redact(&self.database)))?;
         db.migrate().await.context("migrating the database")?;
-        Ok(bearing_app::App::new(db, bearing_app::AppConfig { max_note_bytes: self.max_note_bytes, session_hours: self.session_hours }))
+        Ok(bearing_app::App::new(
+            db,
+            bearing_app::AppConfig {
+                max_note_bytes: self.max_note_bytes,
+                session_hours: self.session_hours,
+            },
+        ))
     }
 }
 
 /// Start logging to stderr in the configured format.
 pub fn init_logging(s: &Settings) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if s.log_format == "json" {
         builder.json().init();
     } else {
@@ -195,7 +239,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://bob:secret@db/x"), "postgres://bob:***@db/x");
+        assert_eq!(
+            redact("postgres://bob:secret@db/x"),
+            "postgres://bob:***@db/x"
+        );
         assert_eq!(redact("sqlite://bearing.db"), "sqlite://bearing.db");
     }
 

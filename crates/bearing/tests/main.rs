@@ -2,9 +2,9 @@
 //! Every storage and HTTP test runs on SQLite and PostgreSQL via `backend_test!`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-/// Storage: migrations, schema parity, every SQL statement, repositories.
-mod store;
 /// JSON API: every endpoint over real HTTP, errors, persistence.
 mod api;
 /// Pages in headless Chromium: sign in, triage a note into an idea.
 mod browser;
+/// Storage: migrations, schema parity, every SQL statement, repositories.
+mod store;

@@ -12,16 +12,32 @@ use bearing_domain::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-pub(super) async fn list(State(s): State<AppState>, ApiActor(_): ApiActor) -> ApiResult<Json<Value>> {
+pub(super) async fn list(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+) -> ApiResult<Json<Value>> {
     // Areas are few (tens); the list is one page.
-    Ok(Json(json!({ "items": s.app.areas().await?, "next_cursor": null })))
+    Ok(Json(
+        json!({ "items": s.app.areas().await?, "next_cursor": null }),
+    ))
 }
 
-pub(super) async fn create(State(s): State<AppState>, ApiActor(a): ApiActor, ApiJson(input): ApiJson<NewArea>) -> ApiResult<(StatusCode, Json<Area>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_area(&a, input).await?)))
+pub(super) async fn create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(input): ApiJson<NewArea>,
+) -> ApiResult<(StatusCode, Json<Area>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_area(&a, input).await?),
+    ))
 }
 
-pub(super) async fn show(State(s): State<AppState>, ApiActor(_): ApiActor, Path(id): Path<String>) -> ApiResult<Json<Area>> {
+pub(super) async fn show(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Area>> {
     Ok(Json(s.app.area(path_id(&id, "area")?).await?))
 }
 
@@ -33,7 +49,12 @@ pub(super) struct AreaChanges {
     description: Option<String>,
 }
 
-pub(super) async fn update(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>, ApiJson(ch): ApiJson<AreaChanges>) -> ApiResult<Json<Area>> {
+pub(super) async fn update(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(ch): ApiJson<AreaChanges>,
+) -> ApiResult<Json<Area>> {
     let id = path_id(&id, "area")?;
     let cur = s.app.area(id).await?;
     let name = ch.name.unwrap_or(cur.name);

@@ -14,7 +14,11 @@ use bearing_domain::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-pub(super) async fn list(State(s): State<AppState>, ApiActor(_): ApiActor, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
+pub(super) async fn list(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Value>> {
     let p = Params(q);
     p.only(&["status", "area_id", "label", "owner_id", "customer_id"])?;
     let f = IdeaFilter {
@@ -24,14 +28,29 @@ pub(super) async fn list(State(s): State<AppState>, ApiActor(_): ApiActor, Query
         owner_id: p.id("owner_id")?,
         customer_id: p.id("customer_id")?,
     };
-    Ok(page_json(s.app.list_ideas(&f, p.sort(IdeaSort::parse)?, &p.page()?).await?))
+    Ok(page_json(
+        s.app
+            .list_ideas(&f, p.sort(IdeaSort::parse)?, &p.page()?)
+            .await?,
+    ))
 }
 
-pub(super) async fn create(State(s): State<AppState>, ApiActor(a): ApiActor, ApiJson(input): ApiJson<NewIdea>) -> ApiResult<(StatusCode, Json<Idea>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_idea(&a, input).await?)))
+pub(super) async fn create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(input): ApiJson<NewIdea>,
+) -> ApiResult<(StatusCode, Json<Idea>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.create_idea(&a, input).await?),
+    ))
 }
 
-pub(super) async fn show(State(s): State<AppState>, ApiActor(_): ApiActor, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub(super) async fn show(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let d = s.app.idea_detail(path_id(&id, "idea")?).await?;
     Ok(Json(json!({
         "idea": d.idea, "area": d.area,
@@ -41,29 +60,75 @@ pub(super) async fn show(State(s): State<AppState>, ApiActor(_): ApiActor, Path(
     })))
 }
 
-pub(super) async fn update(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>, ApiJson(ch): ApiJson<IdeaChanges>) -> ApiResult<Json<Idea>> {
-    Ok(Json(s.app.update_idea(&a, path_id(&id, "idea")?, ch).await?))
+pub(super) async fn update(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(ch): ApiJson<IdeaChanges>,
+) -> ApiResult<Json<Idea>> {
+    Ok(Json(
+        s.app.update_idea(&a, path_id(&id, "idea")?, ch).await?,
+    ))
 }
 
-pub(super) async fn notes(State(s): State<AppState>, ApiActor(_): ApiActor, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub(super) async fn notes(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let d = s.app.idea_detail(path_id(&id, "idea")?).await?;
     Ok(Json(json!({ "items": d.notes })))
 }
 
-pub(super) async fn comments(State(s): State<AppState>, ApiActor(_): ApiActor, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "items": s.app.comments(path_id(&id, "idea")?).await? })))
+pub(super) async fn comments(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({ "items": s.app.comments(path_id(&id, "idea")?).await? }),
+    ))
 }
 
-pub(super) async fn comment(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>, ApiJson(input): ApiJson<NewComment>) -> ApiResult<(StatusCode, Json<Comment>)> {
-    Ok((StatusCode::CREATED, Json(s.app.comment(&a, path_id(&id, "idea")?, input).await?)))
+pub(super) async fn comment(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewComment>,
+) -> ApiResult<(StatusCode, Json<Comment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.comment(&a, path_id(&id, "idea")?, input).await?),
+    ))
 }
 
-pub(super) async fn follow(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub(super) async fn follow(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     s.app.follow(&a, path_id(&id, "idea")?, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn unfollow(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub(super) async fn unfollow(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     s.app.follow(&a, path_id(&id, "idea")?, false).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn update_comment(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewComment>,
+) -> ApiResult<Json<Comment>> {
+    Ok(Json(
+        s.app
+            .update_comment(&a, path_id(&id, "comment")?, input)
+            .await?,
+    ))
 }

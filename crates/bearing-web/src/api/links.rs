@@ -21,16 +21,38 @@ pub(super) struct NewLink {
     excerpt: Option<String>,
 }
 
-pub(super) async fn create(State(s): State<AppState>, ApiActor(a): ApiActor, ApiJson(l): ApiJson<NewLink>) -> ApiResult<(StatusCode, Json<Link>)> {
-    let link = s.app.link_note(&a, l.note_id, LinkRequest { idea_id: l.idea_id, excerpt: l.excerpt }).await?;
+pub(super) async fn create(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(l): ApiJson<NewLink>,
+) -> ApiResult<(StatusCode, Json<Link>)> {
+    let link = s
+        .app
+        .link_note(
+            &a,
+            l.note_id,
+            LinkRequest {
+                idea_id: l.idea_id,
+                excerpt: l.excerpt,
+            },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(link)))
 }
 
-pub(super) async fn show(State(s): State<AppState>, ApiActor(_): ApiActor, Path(id): Path<String>) -> ApiResult<Json<Link>> {
+pub(super) async fn show(
+    State(s): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Link>> {
     Ok(Json(s.app.link(path_id(&id, "link")?).await?))
 }
 
-pub(super) async fn delete(State(s): State<AppState>, ApiActor(a): ApiActor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub(super) async fn delete(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     s.app.unlink(&a, path_id(&id, "link")?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use axum::Json;
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use serde_json::{Value, json};
 
 /// Every API route.
@@ -24,10 +24,16 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(me))
         .route("/customers", get(customers::list).post(customers::create))
-        .route("/customers/{id}", get(customers::show).patch(customers::update))
+        .route(
+            "/customers/{id}",
+            get(customers::show).patch(customers::update),
+        )
         .route("/customers/{id}/contacts", get(customers::contacts))
         .route("/contacts", post(customers::create_contact))
-        .route("/contacts/{id}", get(customers::show_contact))
+        .route(
+            "/contacts/{id}",
+            get(customers::show_contact).patch(customers::update_contact),
+        )
         .route("/areas", get(areas::list).post(areas::create))
         .route("/areas/{id}", get(areas::show).patch(areas::update))
         .route("/notes", get(notes::list).post(notes::create))
@@ -37,8 +43,15 @@ pub fn routes() -> Router<AppState> {
         .route("/ideas", get(ideas::list).post(ideas::create))
         .route("/ideas/{id}", get(ideas::show).patch(ideas::update))
         .route("/ideas/{id}/notes", get(ideas::notes))
-        .route("/ideas/{id}/comments", get(ideas::comments).post(ideas::comment))
-        .route("/ideas/{id}/follow", put(ideas::follow).delete(ideas::unfollow))
+        .route(
+            "/ideas/{id}/comments",
+            get(ideas::comments).post(ideas::comment),
+        )
+        .route("/comments/{id}", patch(ideas::update_comment))
+        .route(
+            "/ideas/{id}/follow",
+            put(ideas::follow).delete(ideas::unfollow),
+        )
         .route("/links", post(links::create))
         .route("/links/{id}", get(links::show).delete(links::delete))
         .fallback(not_found)
@@ -49,7 +62,12 @@ async fn me(ApiActor(actor): ApiActor) -> Json<Value> {
 }
 
 async fn not_found() -> crate::error::ApiError {
-    crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such API endpoint; see /api/v1/openapi.json", None)
+    crate::error::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API endpoint; see /api/v1/openapi.json",
+        None,
+    )
 }
 
 /// A page of results as JSON: `{"items": [...], "next_cursor": ...}`.

@@ -25,12 +25,26 @@ pub struct Operation {
     pub query: &'static [(&'static str, &'static str)],
 }
 
-const PAGE: &[(&str, &str)] = &[("sort", "sort order"), ("cursor", "next_cursor from the previous page"), ("limit", "rows per page, 1-200, default 50")];
+const PAGE: &[(&str, &str)] = &[
+    ("sort", "sort order"),
+    ("cursor", "next_cursor from the previous page"),
+    ("limit", "rows per page, 1-200, default 50"),
+];
 
 macro_rules! op {
-    ($m:literal, $p:literal, $s:literal, $b:expr, $st:literal, $r:expr) => { op!($m, $p, $s, $b, $st, $r, &[]) };
+    ($m:literal, $p:literal, $s:literal, $b:expr, $st:literal, $r:expr) => {
+        op!($m, $p, $s, $b, $st, $r, &[])
+    };
     ($m:literal, $p:literal, $s:literal, $b:expr, $st:literal, $r:expr, $q:expr) => {
-        Operation { method: $m, path: $p, summary: $s, body: $b, status: $st, response: $r, query: $q }
+        Operation {
+            method: $m,
+            path: $p,
+            summary: $s,
+            body: $b,
+            status: $st,
+            response: $r,
+            query: $q,
+        }
     };
 }
 
@@ -38,33 +52,252 @@ macro_rules! op {
 pub const ROUTES: &[Operation] = &[
     op!("get", "/openapi.json", "This document", None, 200, None),
     op!("get", "/me", "The user the token acts as", None, 200, None),
-    op!("get", "/customers", "List customers", None, 200, Some("CustomerPage"), &[("segment", "enterprise|mid_market|smb|startup"), ("owner_id", "account owner")]),
-    op!("post", "/customers", "Add a customer", Some("NewCustomer"), 201, Some("Customer")),
-    op!("get", "/customers/{id}", "A customer with contacts and the ideas they asked for", None, 200, None),
-    op!("patch", "/customers/{id}", "Change a customer", Some("CustomerChanges"), 200, Some("Customer")),
-    op!("get", "/customers/{id}/contacts", "A customer's contacts", None, 200, None),
-    op!("post", "/contacts", "Add a contact", Some("NewContact"), 201, Some("Contact")),
-    op!("get", "/contacts/{id}", "A contact", None, 200, Some("Contact")),
+    op!(
+        "get",
+        "/customers",
+        "List customers",
+        None,
+        200,
+        Some("CustomerPage"),
+        &[
+            ("segment", "enterprise|mid_market|smb|startup"),
+            ("owner_id", "account owner")
+        ]
+    ),
+    op!(
+        "post",
+        "/customers",
+        "Add a customer",
+        Some("NewCustomer"),
+        201,
+        Some("Customer")
+    ),
+    op!(
+        "get",
+        "/customers/{id}",
+        "A customer with contacts and the ideas they asked for",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "patch",
+        "/customers/{id}",
+        "Change a customer",
+        Some("CustomerChanges"),
+        200,
+        Some("Customer")
+    ),
+    op!(
+        "get",
+        "/customers/{id}/contacts",
+        "A customer's contacts",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "post",
+        "/contacts",
+        "Add a contact",
+        Some("NewContact"),
+        201,
+        Some("Contact")
+    ),
+    op!(
+        "get",
+        "/contacts/{id}",
+        "A contact",
+        None,
+        200,
+        Some("Contact")
+    ),
+    op!(
+        "patch",
+        "/contacts/{id}",
+        "Change a contact (an empty email or title clears it)",
+        Some("ContactChanges"),
+        200,
+        Some("Contact")
+    ),
     op!("get", "/areas", "List product areas", None, 200, None),
-    op!("post", "/areas", "Add a product area", Some("NewArea"), 201, Some("Area")),
-    op!("get", "/areas/{id}", "A product area", None, 200, Some("Area")),
-    op!("patch", "/areas/{id}", "Rename or re-describe an area", Some("AreaChanges"), 200, Some("Area")),
-    op!("get", "/notes", "List notes (the inbox)", None, 200, Some("NotePage"), &[("state", "unprocessed|processed|wont_do"), ("source", "where it came from"), ("importance", "nice_to_have|important|critical"), ("customer_id", "from this customer"), ("idea_id", "linked to this idea"), ("area_id", "linked to an idea in this area"), ("tag", "carrying this tag"), ("public_safe", "true|false")]),
-    op!("post", "/notes", "Log a note", Some("NewNote"), 201, Some("Note")),
-    op!("get", "/notes/{id}", "A note with customer, contact, reporter and linked ideas", None, 200, None),
-    op!("patch", "/notes/{id}", "Change a note", Some("NoteChanges"), 200, Some("Note")),
-    op!("post", "/notes/{id}/process", "Link a note to ideas (existing or new) and mark it processed, or decline it, in one transaction", Some("ProcessNote"), 200, None),
-    op!("get", "/notes/{id}/links", "The links of a note", None, 200, None),
-    op!("get", "/ideas", "List ideas", None, 200, Some("IdeaPage"), &[("status", "idea status"), ("area_id", "in this area"), ("label", "carrying this label"), ("owner_id", "owned by"), ("customer_id", "asked for by this customer")]),
-    op!("post", "/ideas", "Create an idea", Some("NewIdea"), 201, Some("Idea")),
-    op!("get", "/ideas/{id}", "An idea with area, owner and followers", None, 200, None),
-    op!("patch", "/ideas/{id}", "Change an idea", Some("IdeaChanges"), 200, Some("Idea")),
-    op!("get", "/ideas/{id}/notes", "Notes linked to an idea, with customers and excerpts", None, 200, None),
-    op!("get", "/ideas/{id}/comments", "Comments on an idea", None, 200, None),
-    op!("post", "/ideas/{id}/comments", "Comment on an idea", Some("NewComment"), 201, Some("Comment")),
-    op!("put", "/ideas/{id}/follow", "Follow an idea", None, 204, None),
-    op!("delete", "/ideas/{id}/follow", "Stop following an idea", None, 204, None),
-    op!("post", "/links", "Link a note to an idea", Some("NewLink"), 201, Some("Link")),
+    op!(
+        "post",
+        "/areas",
+        "Add a product area",
+        Some("NewArea"),
+        201,
+        Some("Area")
+    ),
+    op!(
+        "get",
+        "/areas/{id}",
+        "A product area",
+        None,
+        200,
+        Some("Area")
+    ),
+    op!(
+        "patch",
+        "/areas/{id}",
+        "Rename or re-describe an area",
+        Some("AreaChanges"),
+        200,
+        Some("Area")
+    ),
+    op!(
+        "get",
+        "/notes",
+        "List notes (the inbox)",
+        None,
+        200,
+        Some("NotePage"),
+        &[
+            ("state", "unprocessed|processed|wont_do"),
+            ("source", "where it came from"),
+            ("importance", "nice_to_have|important|critical"),
+            ("customer_id", "from this customer"),
+            ("idea_id", "linked to this idea"),
+            ("area_id", "linked to an idea in this area"),
+            ("tag", "carrying this tag"),
+            ("public_safe", "true|false")
+        ]
+    ),
+    op!(
+        "post",
+        "/notes",
+        "Log a note",
+        Some("NewNote"),
+        201,
+        Some("Note")
+    ),
+    op!(
+        "get",
+        "/notes/{id}",
+        "A note with customer, contact, reporter and linked ideas",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "patch",
+        "/notes/{id}",
+        "Change a note",
+        Some("NoteChanges"),
+        200,
+        Some("Note")
+    ),
+    op!(
+        "post",
+        "/notes/{id}/process",
+        "Link a note to ideas (existing or new) and mark it processed, or decline it, in one transaction",
+        Some("ProcessNote"),
+        200,
+        None
+    ),
+    op!(
+        "get",
+        "/notes/{id}/links",
+        "The links of a note",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "get",
+        "/ideas",
+        "List ideas",
+        None,
+        200,
+        Some("IdeaPage"),
+        &[
+            ("status", "idea status"),
+            ("area_id", "in this area"),
+            ("label", "carrying this label"),
+            ("owner_id", "owned by"),
+            ("customer_id", "asked for by this customer")
+        ]
+    ),
+    op!(
+        "post",
+        "/ideas",
+        "Create an idea",
+        Some("NewIdea"),
+        201,
+        Some("Idea")
+    ),
+    op!(
+        "get",
+        "/ideas/{id}",
+        "An idea with area, owner and followers",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "patch",
+        "/ideas/{id}",
+        "Change an idea",
+        Some("IdeaChanges"),
+        200,
+        Some("Idea")
+    ),
+    op!(
+        "get",
+        "/ideas/{id}/notes",
+        "Notes linked to an idea, with customers and excerpts",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "get",
+        "/ideas/{id}/comments",
+        "Comments on an idea",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "post",
+        "/ideas/{id}/comments",
+        "Comment on an idea",
+        Some("NewComment"),
+        201,
+        Some("Comment")
+    ),
+    op!(
+        "patch",
+        "/comments/{id}",
+        "Edit a comment (author, PM or admin)",
+        Some("NewComment"),
+        200,
+        Some("Comment")
+    ),
+    op!(
+        "put",
+        "/ideas/{id}/follow",
+        "Follow an idea",
+        None,
+        204,
+        None
+    ),
+    op!(
+        "delete",
+        "/ideas/{id}/follow",
+        "Stop following an idea",
+        None,
+        204,
+        None
+    ),
+    op!(
+        "post",
+        "/links",
+        "Link a note to an idea",
+        Some("NewLink"),
+        201,
+        Some("Link")
+    ),
     op!("get", "/links/{id}", "A link", None, 200, Some("Link")),
     op!("delete", "/links/{id}", "Remove a link", None, 204, None),
 ];
@@ -97,6 +330,7 @@ fn schemas() -> Value {
         "CustomerPage": page("Customer"),
         "Contact": {"type": "object", "properties": {"id": id, "customer_id": id, "name": {"type": "string"}, "email": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]}, "created_at": ts}},
         "NewContact": obj(&["customer_id", "name"], json!({"customer_id": id, "name": {"type": "string"}, "email": {"type": "string"}, "title": {"type": "string"}})),
+        "ContactChanges": obj(&[], json!({"name": {"type": "string"}, "email": {"type": "string"}, "title": {"type": "string"}})),
         "Area": {"type": "object", "properties": {"id": id, "key": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}, "created_at": ts}},
         "NewArea": obj(&["name"], json!({"key": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}})),
         "AreaChanges": obj(&[], json!({"name": {"type": "string"}, "description": {"type": "string"}})),
@@ -149,10 +383,13 @@ pub fn build() -> Value {
             o["parameters"] = Value::Array(params);
         }
         if let Some(b) = op.body {
-            o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": r(b)}}});
+            o["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": r(b)}}});
         }
         let ok = match op.response {
-            Some(resp) => json!({"description": "success", "content": {"application/json": {"schema": r(resp)}}}),
+            Some(resp) => {
+                json!({"description": "success", "content": {"application/json": {"schema": r(resp)}}})
+            }
             None => json!({"description": "success"}),
         };
         let err = json!({"description": "error", "content": {"application/json": {"schema": r("Error")}}});
@@ -160,7 +397,9 @@ pub fn build() -> Value {
         if op.path != "/openapi.json" {
             o["security"] = json!([{"bearer": []}]);
         }
-        let entry = paths.entry(format!("/api/v1{}", op.path)).or_insert_with(|| json!({}));
+        let entry = paths
+            .entry(format!("/api/v1{}", op.path))
+            .or_insert_with(|| json!({}));
         entry[op.method] = o;
     }
     json!({

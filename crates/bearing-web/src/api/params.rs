@@ -13,10 +13,14 @@ impl Params {
     /// Refuse parameters outside `allowed` (plus `cursor`, `limit`, `sort`).
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
         for k in self.0.keys() {
-            if !allowed.contains(&k.as_str()) && !matches!(k.as_str(), "cursor" | "limit" | "sort") {
+            if !allowed.contains(&k.as_str()) && !matches!(k.as_str(), "cursor" | "limit" | "sort")
+            {
                 let mut all: Vec<&str> = allowed.to_vec();
                 all.extend(["sort", "cursor", "limit"]);
-                return Err(ApiError::invalid(k, format!("unknown query parameter '{k}'; allowed: {}", all.join(", "))));
+                return Err(ApiError::invalid(
+                    k,
+                    format!("unknown query parameter '{k}'; allowed: {}", all.join(", ")),
+                ));
             }
         }
         Ok(())
@@ -27,14 +31,24 @@ impl Params {
     }
 
     /// A vocabulary value (state, source, status…).
-    pub fn vocab<T>(&self, name: &str, parse: fn(&str, &str) -> Result<T, ValidationError>) -> Result<Option<T>, ApiError> {
-        self.raw(name).map(|v| parse(v, name)).transpose().map_err(ApiError::from)
+    pub fn vocab<T>(
+        &self,
+        name: &str,
+        parse: fn(&str, &str) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ApiError> {
+        self.raw(name)
+            .map(|v| parse(v, name))
+            .transpose()
+            .map_err(ApiError::from)
     }
 
     /// An id.
     pub fn id<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
         self.raw(name)
-            .map(|v| v.parse::<T>().map_err(|_| ApiError::invalid(name, format!("'{v}' is not an id"))))
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| ApiError::invalid(name, format!("'{v}' is not an id")))
+            })
             .transpose()
     }
 
@@ -49,26 +63,46 @@ impl Params {
             None => Ok(None),
             Some("true" | "1") => Ok(Some(true)),
             Some("false" | "0") => Ok(Some(false)),
-            Some(v) => Err(ApiError::invalid(name, format!("'{v}' is not true or false"))),
+            Some(v) => Err(ApiError::invalid(
+                name,
+                format!("'{v}' is not true or false"),
+            )),
         }
     }
 
     /// The sort order.
-    pub fn sort<T: Default>(&self, parse: fn(&str) -> Result<T, ValidationError>) -> Result<T, ApiError> {
-        self.raw("sort").map(parse).transpose().map(Option::unwrap_or_default).map_err(ApiError::from)
+    pub fn sort<T: Default>(
+        &self,
+        parse: fn(&str) -> Result<T, ValidationError>,
+    ) -> Result<T, ApiError> {
+        self.raw("sort")
+            .map(parse)
+            .transpose()
+            .map(Option::unwrap_or_default)
+            .map_err(ApiError::from)
     }
 
     /// The page: `cursor` and `limit`.
     pub fn page(&self) -> Result<PageRequest, ApiError> {
-        let limit = match self.raw("limit") {
-            None => None,
-            Some(l) => Some(l.parse::<u32>().map_err(|_| ApiError::invalid("limit", format!("'{l}' is not a whole number")))?),
-        };
+        let limit =
+            match self.raw("limit") {
+                None => None,
+                Some(l) => Some(l.parse::<u32>().map_err(|_| {
+                    ApiError::invalid("limit", format!("'{l}' is not a whole number"))
+                })?),
+            };
         PageRequest::parse(self.raw("cursor"), limit).map_err(ApiError::from)
     }
 }
 
 /// Parse a path id, answering 404 for anything that is not one.
 pub(crate) fn path_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiError> {
-    raw.parse::<T>().map_err(|_| ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("{what} not found"), None))
+    raw.parse::<T>().map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+            None,
+        )
+    })
 }

@@ -21,13 +21,20 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
     }
     let bar = ProgressBar::new(args.notes);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} notes ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} notes ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let start = Instant::now();
-    let n = app.generate_notes(args.notes, |done| bar.set_position(done)).await?;
+    let n = app
+        .generate_notes(args.notes, |done| bar.set_position(done))
+        .await?;
     bar.finish();
     let secs = start.elapsed().as_secs_f64();
-    println!("Inserted {n} notes in {secs:.2} s ({:.0} notes/s).", n as f64 / secs.max(1e-9));
+    println!(
+        "Inserted {n} notes in {secs:.2} s ({:.0} notes/s).",
+        n as f64 / secs.max(1e-9)
+    );
     Ok(())
 }

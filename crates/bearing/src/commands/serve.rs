@@ -25,22 +25,42 @@ pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> 
         settings.database = "sqlite://bearing-demo.db".into();
     }
     let app = settings.connect().await?;
-    let listener = tokio::net::TcpListener::bind(&settings.bind).await.with_context(|| format!("listening on {}", settings.bind))?;
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("listening on {}", settings.bind))?;
     let addr = listener.local_addr()?;
     if args.demo {
-        let summary = app.load_demo().await.context("loading the demo workspace")?;
+        let summary = app
+            .load_demo()
+            .await
+            .context("loading the demo workspace")?;
         let (_, token) = app.create_token(&summary.admin, "demo").await?;
         println!();
-        println!("  Bearing demo workspace is ready{}.", if summary.loaded { "" } else { " (already loaded)" });
+        println!(
+            "  Bearing demo workspace is ready{}.",
+            if summary.loaded {
+                ""
+            } else {
+                " (already loaded)"
+            }
+        );
         println!("  Open      http://{addr}");
         println!("  Email     {}", bearing_app::demo::DEMO_ADMIN_EMAIL);
         println!("  Password  {}", bearing_app::demo::DEMO_PASSWORD);
         println!("  API token {token}");
-        println!("  Try       curl -H \"Authorization: Bearer {token}\" http://{addr}/api/v1/notes?state=unprocessed");
+        println!(
+            "  Try       curl -H \"Authorization: Bearer {token}\" http://{addr}/api/v1/notes?state=unprocessed"
+        );
         println!();
     }
     tracing::info!(%addr, database = %redact(&settings.database), "Bearing is listening");
-    let state = AppState::new(app.clone(), WebConfig { max_body_bytes: settings.max_body_bytes, secure_cookies: settings.secure_cookies });
+    let state = AppState::new(
+        app.clone(),
+        WebConfig {
+            max_body_bytes: settings.max_body_bytes,
+            secure_cookies: settings.secure_cookies,
+        },
+    );
     bearing_web::serve(listener, state, shutdown_signal()).await?;
     app.db.close().await;
     Ok(())

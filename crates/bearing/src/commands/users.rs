@@ -47,15 +47,34 @@ pub enum TokenCommand {
 pub async fn user(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let app = settings.connect().await?;
     match cmd {
-        UserCommand::Create { email, name, role, admin, password } => {
-            let role = if admin { Role::Admin } else { Role::parse_field(&role, "role").map_err(|e| anyhow::anyhow!(e.message))? };
-            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+        UserCommand::Create {
+            email,
+            name,
+            role,
+            admin,
+            password,
+        } => {
+            let role = if admin {
+                Role::Admin
+            } else {
+                Role::parse_field(&role, "role").map_err(|e| anyhow::anyhow!(e.message))?
+            };
+            let name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
             let (password, generated) = match password {
                 Some(p) => (p, false),
-                None => (bearing_app::accounts::random_secret()[..16].to_string(), true),
+                None => (
+                    bearing_app::accounts::random_secret()[..16].to_string(),
+                    true,
+                ),
             };
             let user = app.create_user(&email, &name, role, &password).await?;
-            println!("Created {} <{}> as {}.", user.name, user.email, user.role.label());
+            println!(
+                "Created {} <{}> as {}.",
+                user.name,
+                user.email,
+                user.role.label()
+            );
             if generated {
                 println!("Password: {password}");
             }
@@ -77,7 +96,10 @@ pub async fn token(settings: Settings, cmd: TokenCommand) -> anyhow::Result<()> 
             let user = app.user_by_email(&email).await?;
             let (_, secret) = app.create_token(&user, &name).await?;
             println!("{secret}");
-            eprintln!("API token for {} created; it is shown only once. Use it as: Authorization: Bearer <token>", user.email);
+            eprintln!(
+                "API token for {} created; it is shown only once. Use it as: Authorization: Bearer <token>",
+                user.email
+            );
         }
     }
     Ok(())
