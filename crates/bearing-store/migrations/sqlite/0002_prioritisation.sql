@@ -1,0 +1,98 @@
+-- Prioritisation: RICE factors and score on ideas, the customer demand score,
+-- the ranked board's fractional rank, workspace settings, async RICE
+-- exercises and prioritisation (voting) sessions.
+ALTER TABLE ideas ADD COLUMN rice_reach DOUBLE PRECISION;
+ALTER TABLE ideas ADD COLUMN rice_impact DOUBLE PRECISION;
+ALTER TABLE ideas ADD COLUMN rice_confidence DOUBLE PRECISION;
+ALTER TABLE ideas ADD COLUMN rice_score DOUBLE PRECISION;
+ALTER TABLE ideas ADD COLUMN rice_reach_mode TEXT;
+ALTER TABLE ideas ADD COLUMN demand_score DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE ideas ADD COLUMN board_rank TEXT;
+CREATE INDEX ideas_rice ON ideas(rice_score, id);
+CREATE INDEX ideas_area_rice ON ideas(area_id, rice_score, id);
+CREATE INDEX ideas_demand ON ideas(demand_score, id);
+CREATE INDEX ideas_area_demand ON ideas(area_id, demand_score, id);
+CREATE INDEX ideas_area_rank ON ideas(area_id, board_rank, id);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE rice_exercises (
+    id BLOB PRIMARY KEY NOT NULL,
+    title TEXT NOT NULL,
+    created_by BLOB REFERENCES users(id) ON DELETE SET NULL,
+    state TEXT NOT NULL,
+    reach_mode TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    closed_at BIGINT
+);
+
+CREATE TABLE rice_exercise_ideas (
+    exercise_id BLOB NOT NULL REFERENCES rice_exercises(id) ON DELETE CASCADE,
+    idea_id BLOB NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+    PRIMARY KEY (exercise_id, idea_id)
+);
+
+CREATE TABLE rice_exercise_participants (
+    exercise_id BLOB NOT NULL REFERENCES rice_exercises(id) ON DELETE CASCADE,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    submitted_at BIGINT,
+    PRIMARY KEY (exercise_id, user_id)
+);
+
+CREATE TABLE rice_scorecards (
+    exercise_id BLOB NOT NULL REFERENCES rice_exercises(id) ON DELETE CASCADE,
+    idea_id BLOB NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    reach DOUBLE PRECISION NOT NULL,
+    impact DOUBLE PRECISION NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL,
+    effort_months DOUBLE PRECISION NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (exercise_id, idea_id, user_id)
+);
+
+CREATE TABLE prio_sessions (
+    id BLOB PRIMARY KEY NOT NULL,
+    title TEXT NOT NULL,
+    milestone TEXT NOT NULL,
+    facilitator_id BLOB REFERENCES users(id) ON DELETE SET NULL,
+    state TEXT NOT NULL,
+    max_nominations INTEGER NOT NULL,
+    importance_votes INTEGER NOT NULL,
+    feasibility_votes INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    closed_at BIGINT
+);
+
+CREATE TABLE prio_participants (
+    session_id BLOB NOT NULL REFERENCES prio_sessions(id) ON DELETE CASCADE,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    nominations_used INTEGER NOT NULL,
+    importance_used INTEGER NOT NULL,
+    feasibility_used INTEGER NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+);
+
+CREATE TABLE prio_nominations (
+    session_id BLOB NOT NULL REFERENCES prio_sessions(id) ON DELETE CASCADE,
+    idea_id BLOB NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+    nominated_by BLOB REFERENCES users(id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (session_id, idea_id)
+);
+
+CREATE TABLE prio_votes (
+    id BLOB PRIMARY KEY NOT NULL,
+    session_id BLOB NOT NULL REFERENCES prio_sessions(id) ON DELETE CASCADE,
+    idea_id BLOB NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+    user_id BLOB NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX prio_votes_session ON prio_votes(session_id, idea_id);
+CREATE INDEX prio_votes_user ON prio_votes(session_id, user_id);
