@@ -128,3 +128,150 @@ fn batch(
         })
         .collect()
 }
+
+/// Key of the area synthetic ideas go into.
+pub const BENCH_AREA_KEY: &str = "ranking-bench";
+
+impl App {
+    /// Insert `n` synthetic ideas into the `ranking-bench` area (most with a
+    /// random standard-scale RICE score), then `links` links from existing
+    /// notes to random ideas among them, then recompute demand. Calls
+    /// `progress(step, done)` as it goes. Returns the area.
+    pub async fn generate_ideas(
+        &self,
+        n: usize,
+        links: usize,
+        mut progress: impl FnMut(&str, u64),
+    ) -> AppResult<Area> {
+        use bearing_domain::rice::{CONFIDENCE, IMPACT, Rice, STANDARD_REACH};
+        use bearing_store::bulk::BulkIdea;
+        let area = match self.db.area_by_key(BENCH_AREA_KEY).await {
+            Ok(a) => a,
+            Err(_) => {
+                let input = NewArea {
+                    key: Some(BENCH_AREA_KEY.into()),
+                    name: "Ranking benchmark".into(),
+                    description: "Synthetic ideas for benchmarks".into(),
+                }
+                .validate()?;
+                self.db.insert_area(input, None).await?
+            }
+        };
+        let titles: Vec<String> =
+            serde_json::from_str::<serde_json::Value>(include_str!("demo/workspace.json"))
+                .ok()
+                .and_then(|w| {
+                    w["ideas"].as_array().map(|a| {
+                        a.iter()
+                            .filter_map(|i| i["title"].as_str().map(String::from))
+                            .collect()
+                    })
+                })
+                .unwrap_or_default();
+        self.db.ensure_board_ranks(area.id).await?;
+        let start_rank = self
+            .db
+            .board(
+                area.id,
+                &PageRequest {
+                    after: None,
+                    limit: 1,
+                },
+            )
+            .await?
+            .items
+            .first()
+            .and_then(|i| i.board_rank.clone());
+        let ranks = bearing_domain::rank::initial_ranks(n);
+        // Existing ideas keep their places; new ones go above them, in order.
+        let ranks: Vec<String> = match start_rank {
+            Some(top) if ranks.last().is_some_and(|last| *last >= top) => {
+                let mut out = Vec::with_capacity(n);
+                let mut prev: Option<String> = None;
+                for _ in 0..n {
+                    let k = bearing_domain::rank::rank_between(prev.as_deref(), Some(&top))?;
+                    prev = Some(k.clone());
+                    out.push(k);
+                }
+                out
+            }
+            _ => ranks,
+        };
+        let now = Timestamp::now().0;
+        let mut ids = Vec::with_capacity(n);
+        let mut done = 0u64;
+        for chunk in ranks.chunks(BATCH) {
+            let ideas: Vec<BulkIdea> = {
+                let mut rng = rand::rng();
+                chunk
+                    .iter()
+                    .map(|rank| {
+                        let k = ids.len() + 1;
+                        let base = titles
+                            .choose(&mut rng)
+                            .cloned()
+                            .unwrap_or_else(|| "Synthetic idea".into());
+                        let rice = rng.random_bool(0.9).then(|| {
+                            let pick = |s: &[(f64, &str)], rng: &mut rand::rngs::ThreadRng| {
+                                s.choose(rng).map_or(1.0, |v| v.0)
+                            };
+                            Rice::from_factors(
+                                pick(STANDARD_REACH, &mut rng),
+                                pick(IMPACT, &mut rng),
+                                pick(CONFIDENCE, &mut rng),
+                                f64::from(rng.random_range(1..=24u8)) / 2.0,
+                            )
+                        });
+                        let id = IdeaId(crate::demo::uuid_at(Timestamp(now - (n - k) as i64)));
+                        ids.push(id);
+                        BulkIdea {
+                            id,
+                            title: format!("{base} #{k}"),
+                            problem: "Synthetic problem statement for benchmarks.".into(),
+                            area_id: area.id,
+                            rice,
+                            board_rank: rank.clone(),
+                            created_at: now,
+                        }
+                    })
+                    .collect()
+            };
+            self.db.bulk_insert_ideas(&ideas).await?;
+            done += ideas.len() as u64;
+            progress("ideas", done);
+        }
+        if links > 0 && !ids.is_empty() {
+            let notes = self.db.note_ids(links as i64).await?;
+            if notes.is_empty() {
+                return Err(ValidationError::new(
+                    "links",
+                    "there are no notes to link; generate notes first (--notes)",
+                )
+                .into());
+            }
+            let mut done = 0u64;
+            let mut k = 0usize;
+            while k < links {
+                let size = (links - k).min(BATCH * 5);
+                let batch: Vec<(NoteId, IdeaId)> = {
+                    let mut rng = rand::rng();
+                    (k..k + size)
+                        .map(|j| {
+                            (
+                                notes[j % notes.len()],
+                                *ids.choose(&mut rng).unwrap_or(&ids[0]),
+                            )
+                        })
+                        .collect()
+                };
+                self.db.bulk_insert_links(&batch).await?;
+                k += size;
+                done += size as u64;
+                progress("links", done);
+            }
+            self.db.refresh_all_demand().await?;
+            progress("demand", links as u64);
+        }
+        Ok(area)
+    }
+}

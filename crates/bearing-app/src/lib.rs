@@ -7,9 +7,12 @@ pub mod accounts;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod exercises;
 pub mod generate;
 pub mod ideas;
 pub mod notes;
+pub mod prioritisation;
+pub mod sessions;
 pub mod views;
 
 pub use bearing_store::{Backend, Db, DbOptions};

@@ -81,24 +81,14 @@ impl App {
         sort: NoteSort,
         page: &PageRequest,
     ) -> AppResult<Page<NoteRow>> {
-        let p = self.db.list_notes(f, sort, page).await?;
-        let mut ids: Vec<CustomerId> = p.items.iter().filter_map(|n| n.customer_id).collect();
-        ids.sort();
-        ids.dedup();
-        let names: HashMap<CustomerId, String> = self
-            .db
-            .customers_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
+        let p = self.db.list_notes_named(f, sort, page).await?;
         Ok(Page {
             items: p
                 .items
                 .into_iter()
-                .map(|note| NoteRow {
-                    customer_name: note.customer_id.and_then(|c| names.get(&c).cloned()),
+                .map(|(note, customer_name)| NoteRow {
                     note,
+                    customer_name,
                 })
                 .collect(),
             next_cursor: p.next_cursor,

@@ -6,11 +6,12 @@ use bearing_domain::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A note in a list: the note and its customer's name.
-#[derive(Clone, Debug, Serialize)]
+/// A note in a list: the note and its customer's name. Serialised as the
+/// note's fields plus `customer_name` (by hand: `serde(flatten)` buffers
+/// every row through a map, and this is the inbox's hot path).
+#[derive(Clone, Debug)]
 pub struct NoteRow {
     /// The note.
-    #[serde(flatten)]
     pub note: Note,
     /// The customer's name, if any.
     pub customer_name: Option<String>,
@@ -102,4 +103,66 @@ pub struct CustomerDetail {
 /// Index users by id for labelling.
 pub fn users_by_id(users: Vec<User>) -> HashMap<UserId, User> {
     users.into_iter().map(|u| (u.id, u)).collect()
+}
+
+impl Serialize for NoteRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let n = &self.note;
+        let mut st = s.serialize_struct("NoteRow", 18)?;
+        st.serialize_field("id", &n.id)?;
+        st.serialize_field("text", &n.text)?;
+        st.serialize_field("source", &n.source)?;
+        st.serialize_field("importance", &n.importance)?;
+        st.serialize_field("customer_id", &n.customer_id)?;
+        st.serialize_field("contact_id", &n.contact_id)?;
+        st.serialize_field("reporter_id", &n.reporter_id)?;
+        st.serialize_field("tags", &n.tags)?;
+        st.serialize_field("public_safe", &n.public_safe)?;
+        st.serialize_field("state", &n.state)?;
+        st.serialize_field("wont_do_reason", &n.wont_do_reason)?;
+        st.serialize_field("underlying_need", &n.underlying_need)?;
+        st.serialize_field("workaround", &n.workaround)?;
+        st.serialize_field("processed_by", &n.processed_by)?;
+        st.serialize_field("processed_at", &n.processed_at)?;
+        st.serialize_field("created_at", &n.created_at)?;
+        st.serialize_field("updated_at", &n.updated_at)?;
+        st.serialize_field("customer_name", &self.customer_name)?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_row_serialises_every_note_field_plus_customer_name() {
+        let note = Note {
+            id: NoteId::new(),
+            text: "t".into(),
+            source: NoteSource::Email,
+            importance: Importance::Critical,
+            customer_id: None,
+            contact_id: None,
+            reporter_id: None,
+            tags: vec!["a".into()],
+            public_safe: true,
+            state: NoteState::Unprocessed,
+            wont_do_reason: None,
+            underlying_need: None,
+            workaround: None,
+            processed_by: None,
+            processed_at: None,
+            created_at: Timestamp(0),
+            updated_at: Timestamp(0),
+        };
+        let mut expected = serde_json::to_value(&note).unwrap();
+        expected["customer_name"] = serde_json::json!("Acme");
+        let row = NoteRow {
+            note,
+            customer_name: Some("Acme".into()),
+        };
+        assert_eq!(serde_json::to_value(&row).unwrap(), expected);
+    }
 }

@@ -17,6 +17,9 @@ pub enum CursorKey {
     Int(i64),
     /// A text sort key (names, titles), already lowercased.
     Text(String),
+    /// A floating-point sort key (scores). Listed after `Int` so whole
+    /// numbers written as integers still read back as `Int`.
+    Float(f64),
 }
 
 /// Where the next page starts.
@@ -75,6 +78,20 @@ mod tests {
         fn garbage_never_panics(s in ".{0,60}") {
             let _ = Cursor::decode(&s);
         }
+    }
+
+    #[test]
+    fn float_key_round_trips() {
+        let c = Cursor {
+            key: CursorKey::Float(2.5),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        let whole = Cursor {
+            key: CursorKey::Float(4000.0),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode(&whole.encode()), Some(whole));
     }
 
     #[test]

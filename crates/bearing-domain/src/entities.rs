@@ -141,6 +141,15 @@ pub struct Idea {
     pub labels: Vec<String>,
     /// Links to implementation tickets.
     pub tracker_links: Vec<String>,
+    /// RICE factors and score, once scored.
+    pub rice: Option<crate::rice::Rice>,
+    /// The reach scale the score was made on (scores on different scales
+    /// do not compare).
+    pub rice_reach_mode: Option<crate::rice::ReachMode>,
+    /// Customer demand score from linked feedback (see `demand`).
+    pub demand_score: f64,
+    /// Position on its area's ranked board (a fractional key; see `rank`).
+    pub board_rank: Option<String>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.

@@ -98,6 +98,10 @@ sort_order!(
         Updated => "updated", "Recently updated";
         /// Alphabetical by title.
         Title => "title", "Title A–Z";
+        /// Highest RICE score first; unscored ideas last.
+        Rice => "rice", "Highest RICE score";
+        /// Highest customer demand first.
+        Demand => "demand", "Highest customer demand";
     }
 );
 
@@ -148,6 +152,8 @@ pub struct IdeaFilter {
     pub owner_id: Option<UserId>,
     /// Asked for by this customer (through linked notes).
     pub customer_id: Option<CustomerId>,
+    /// RICE score at least this.
+    pub min_rice: Option<f64>,
 }
 
 /// Filters for the customers list.

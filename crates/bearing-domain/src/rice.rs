@@ -123,7 +123,7 @@ pub struct RiceInput {
 
 /// Validated RICE factors and the score computed from them. Confidence is a
 /// fraction; scale values are the exact scale constants.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rice {
     /// Reach.
     pub reach: f64,

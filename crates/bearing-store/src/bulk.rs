@@ -11,7 +11,8 @@ use crate::db::{Db, Tx};
 use crate::error::StoreResult;
 use crate::notes::{NOTE_COLUMNS, NoteRecord};
 use crate::rows::to_json_list;
-use bearing_domain::NoteId;
+use bearing_domain::rice::Rice;
+use bearing_domain::{AreaId, IdeaId, LinkId, NoteId, Timestamp};
 
 /// Rows per INSERT: 17 columns × 1,000 rows stays under both engines' bind limits.
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -20,26 +21,11 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 /// it resolves `$n` names by a linear scan while preparing, which turns a
 /// 17,000-parameter statement quadratic (40× slower, measured).
 fn insert_sql(rows: usize, numbered: bool) -> String {
-    let cols = NOTE_COLUMNS.len();
-    let mut sql = format!("INSERT INTO notes ({}) VALUES ", NOTE_COLUMNS.join(", "));
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            if numbered {
-                sql.push_str(&format!("${}", r * cols + c + 1));
-            } else {
-                sql.push('?');
-            }
-        }
-        sql.push(')');
-    }
-    sql
+    format!(
+        "INSERT INTO notes ({}) VALUES {}",
+        NOTE_COLUMNS.join(", "),
+        values_sql(rows, NOTE_COLUMNS.len(), numbered)
+    )
 }
 
 macro_rules! bind_notes {
@@ -70,7 +56,173 @@ macro_rules! bind_notes {
     }};
 }
 
+/// Placeholder list for `rows` rows of `cols` columns, `$n` or `?` style.
+fn values_sql(rows: usize, cols: usize, numbered: bool) -> String {
+    let mut sql = String::with_capacity(rows * cols * 6);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            if numbered {
+                sql.push_str(&format!("${}", r * cols + c + 1));
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// One synthetic idea for [`Db::bulk_insert_ideas`].
+pub struct BulkIdea {
+    /// Its id.
+    pub id: IdeaId,
+    /// Title.
+    pub title: String,
+    /// Problem statement.
+    pub problem: String,
+    /// Area.
+    pub area_id: AreaId,
+    /// RICE, if scored.
+    pub rice: Option<Rice>,
+    /// Board rank.
+    pub board_rank: String,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+const IDEA_BULK_COLUMNS: [&str; 19] = [
+    "id",
+    "title",
+    "title_lower",
+    "problem",
+    "proposal",
+    "area_id",
+    "status",
+    "labels",
+    "tracker_links",
+    "created_at",
+    "updated_at",
+    "effort_months",
+    "rice_reach",
+    "rice_impact",
+    "rice_confidence",
+    "rice_score",
+    "rice_sort",
+    "rice_reach_mode",
+    "board_rank",
+];
+const LINK_BULK_COLUMNS: [&str; 4] = ["id", "note_id", "idea_id", "created_at"];
+const NOTE_IDS: &str = "SELECT id FROM notes ORDER BY id LIMIT $1";
+
+macro_rules! bind_ideas {
+    ($q:expr, $chunk:expr) => {{
+        let mut q = $q;
+        for i in $chunk {
+            let r = i.rice.as_ref();
+            q = q
+                .bind(i.id.0)
+                .bind(i.title.as_str())
+                .bind(i.title.to_lowercase())
+                .bind(i.problem.as_str())
+                .bind("")
+                .bind(i.area_id.0)
+                .bind("new")
+                .bind("[]")
+                .bind("[]")
+                .bind(i.created_at)
+                .bind(i.created_at)
+                .bind(r.map(|r| r.effort_months))
+                .bind(r.map(|r| r.reach))
+                .bind(r.map(|r| r.impact))
+                .bind(r.map(|r| r.confidence))
+                .bind(r.map(|r| r.score))
+                .bind(r.map_or(-1.0, |r| r.score))
+                .bind(r.map(|_| "standard"))
+                .bind(i.board_rank.as_str());
+        }
+        q
+    }};
+}
+
+macro_rules! bind_links {
+    ($q:expr, $chunk:expr, $now:expr) => {{
+        let mut q = $q;
+        for (note, idea) in $chunk {
+            q = q.bind(LinkId::new().0).bind(note.0).bind(idea.0).bind($now);
+        }
+        q
+    }};
+}
+
 impl Db {
+    /// Insert many synthetic ideas (no labels, no activity) in one transaction.
+    pub async fn bulk_insert_ideas(&self, ideas: &[BulkIdea]) -> StoreResult<()> {
+        let numbered = matches!(self, Db::Postgres(_));
+        let mut tx = self.begin().await?;
+        for chunk in ideas.chunks(1_000) {
+            let sql = format!(
+                "INSERT INTO ideas ({}) VALUES {}",
+                IDEA_BULK_COLUMNS.join(", "),
+                values_sql(chunk.len(), IDEA_BULK_COLUMNS.len(), numbered)
+            );
+            match &mut tx {
+                Tx::Sqlite(t) => {
+                    bind_ideas!(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk)
+                        .execute(&mut **t)
+                        .await?;
+                }
+                Tx::Postgres(t) => {
+                    bind_ideas!(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk)
+                        .execute(&mut **t)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+
+    /// Insert many note–idea links (no excerpts, no activity, demand not
+    /// refreshed: call [`Db::refresh_all_demand`] after).
+    pub async fn bulk_insert_links(&self, links: &[(NoteId, IdeaId)]) -> StoreResult<()> {
+        let numbered = matches!(self, Db::Postgres(_));
+        let now = Timestamp::now().0;
+        let mut tx = self.begin().await?;
+        for chunk in links.chunks(5_000) {
+            let sql = format!(
+                "INSERT INTO links ({}) VALUES {} ON CONFLICT (note_id, idea_id) DO NOTHING",
+                LINK_BULK_COLUMNS.join(", "),
+                values_sql(chunk.len(), LINK_BULK_COLUMNS.len(), numbered)
+            );
+            match &mut tx {
+                Tx::Sqlite(t) => {
+                    bind_links!(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk, now)
+                        .execute(&mut **t)
+                        .await?;
+                }
+                Tx::Postgres(t) => {
+                    bind_links!(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk, now)
+                        .execute(&mut **t)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+
+    /// The ids of up to `limit` notes, oldest first (for synthetic links).
+    pub async fn note_ids(&self, limit: i64) -> StoreResult<Vec<NoteId>> {
+        let ids: Vec<uuid::Uuid> =
+            on_db!(self, p => sqlx::query_scalar(NOTE_IDS).bind(limit).fetch_all(p).await)?;
+        Ok(ids.into_iter().map(NoteId).collect())
+    }
+
     /// Insert many notes (without tags or activity entries) in one transaction.
     pub async fn bulk_insert_notes(&self, notes: &[(NoteId, NoteRecord)]) -> StoreResult<()> {
         let numbered = matches!(self, Db::Postgres(_));
@@ -96,6 +248,9 @@ impl Db {
         tx.commit().await
     }
 }
+
+/// Every static SQL text in this file, for the prepare-everything test.
+pub const STATEMENTS: &[&str] = &[NOTE_IDS];
 
 #[cfg(test)]
 mod tests {

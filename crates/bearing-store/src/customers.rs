@@ -153,6 +153,9 @@ impl Db {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        if c.arr != before.arr {
+            tx.refresh_demand_of_customer(id).await?;
+        }
         tx.record(Change {
             entity_type: "customer",
             entity_id: id.0,

@@ -26,6 +26,13 @@ pub(crate) struct IdeaRow {
     tracker_links: String,
     created_at: i64,
     updated_at: i64,
+    rice_reach: Option<f64>,
+    rice_impact: Option<f64>,
+    rice_confidence: Option<f64>,
+    rice_score: Option<f64>,
+    rice_reach_mode: Option<String>,
+    demand_score: f64,
+    board_rank: Option<String>,
 }
 
 impl TryFrom<IdeaRow> for Idea {
@@ -50,11 +57,36 @@ impl TryFrom<IdeaRow> for Idea {
             tracker_links: string_list(&r.tracker_links),
             created_at: Timestamp(r.created_at),
             updated_at: Timestamp(r.updated_at),
+            rice: match (
+                r.rice_reach,
+                r.rice_impact,
+                r.rice_confidence,
+                r.effort_months,
+                r.rice_score,
+            ) {
+                (Some(reach), Some(impact), Some(confidence), Some(effort_months), Some(score)) => {
+                    Some(rice::Rice {
+                        reach,
+                        impact,
+                        confidence,
+                        effort_months,
+                        score,
+                    })
+                }
+                _ => None,
+            },
+            rice_reach_mode: r
+                .rice_reach_mode
+                .as_deref()
+                .map(|m| rice::ReachMode::parse_field(m, "rice_reach_mode"))
+                .transpose()?,
+            demand_score: r.demand_score,
+            board_rank: r.board_rank,
         })
     }
 }
 
-const IDEA_COLUMNS: [&str; 14] = [
+pub(crate) const IDEA_COLUMNS: [&str; 21] = [
     "id",
     "title",
     "problem",
@@ -69,11 +101,18 @@ const IDEA_COLUMNS: [&str; 14] = [
     "tracker_links",
     "created_at",
     "updated_at",
+    "rice_reach",
+    "rice_impact",
+    "rice_confidence",
+    "rice_score",
+    "rice_reach_mode",
+    "demand_score",
+    "board_rank",
 ];
 
-const INSERT_IDEA: &str = "INSERT INTO ideas (id, title, title_lower, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-const UPDATE_IDEA: &str = "UPDATE ideas SET title = $2, title_lower = $3, problem = $4, proposal = $5, area_id = $6, owner_id = $7, status = $8, effort_months = $9, timeframe = $10, due_date = $11, labels = $12, tracker_links = $13, updated_at = $14 WHERE id = $1";
-const IDEA_BY_ID: &str = "SELECT id, title, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at FROM ideas WHERE id = $1";
+const INSERT_IDEA: &str = "INSERT INTO ideas (id, title, title_lower, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at, board_rank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+const UPDATE_IDEA: &str = "UPDATE ideas SET title = $2, title_lower = $3, problem = $4, proposal = $5, area_id = $6, owner_id = $7, status = $8, effort_months = $9, timeframe = $10, due_date = $11, labels = $12, tracker_links = $13, updated_at = $14, rice_score = $15, rice_sort = $16, board_rank = $17 WHERE id = $1";
+const IDEA_BY_ID: &str = "SELECT id, title, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at, rice_reach, rice_impact, rice_confidence, rice_score, rice_reach_mode, demand_score, board_rank FROM ideas WHERE id = $1";
 const INSERT_LABEL: &str = "INSERT INTO idea_labels (idea_id, label) VALUES ($1, $2) ON CONFLICT (idea_id, label) DO NOTHING";
 const DELETE_LABELS: &str = "DELETE FROM idea_labels WHERE idea_id = $1";
 const TOUCH_IDEA: &str = "UPDATE ideas SET updated_at = $2 WHERE id = $1";
@@ -87,11 +126,15 @@ impl Tx {
         actor: Option<UserId>,
         at: Timestamp,
     ) -> StoreResult<()> {
+        let rank = match i.area_id {
+            Some(a) => Some(self.rank_at_bottom(a).await?),
+            None => None,
+        };
         on_tx!(self, c => sqlx::query(INSERT_IDEA)
             .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
             .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
             .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
-            .bind(to_json_list(&i.tracker_links)).bind(at.0).bind(at.0)
+            .bind(to_json_list(&i.tracker_links)).bind(at.0).bind(at.0).bind(rank.as_deref())
             .execute(c).await.map(|r| r.rows_affected()))?;
         self.write_labels(id, &i.labels, false).await?;
         self.record(Change {
@@ -196,11 +239,24 @@ impl Db {
             i.tracker_links = v;
         }
         i.updated_at = Timestamp::now();
+        // Effort is RICE's denominator: a new SWAG re-scores the idea.
+        if let (Some(r), Some(effort)) = (&mut i.rice, i.effort_months) {
+            *r = rice::Rice::from_factors(r.reach, r.impact, r.confidence, effort);
+        }
+        let rice_score = i.rice.as_ref().map(|r| r.score);
+        // Moving to another area puts the idea at the bottom of that board.
+        if i.area_id != before.area_id {
+            i.board_rank = match i.area_id {
+                Some(a) => Some(tx.rank_at_bottom(a).await?),
+                None => None,
+            };
+        }
         on_tx!(&mut tx, c => sqlx::query(UPDATE_IDEA)
             .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
             .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
             .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
             .bind(to_json_list(&i.tracker_links)).bind(i.updated_at.0)
+            .bind(rice_score).bind(rice_score.unwrap_or(-1.0)).bind(i.board_rank.as_deref())
             .execute(c).await.map(|r| r.rows_affected()))?;
         if labels_changed {
             tx.write_labels(id, &i.labels, true).await?;
@@ -247,6 +303,9 @@ impl Db {
                 ),
             );
         }
+        if let Some(m) = f.min_rice {
+            q.and_where(Expr::col(("ideas", "rice_sort")).gte(m));
+        }
         if let Some(c) = f.customer_id {
             q.and_where(
                 Expr::col(("ideas", "id")).in_subquery(
@@ -267,6 +326,8 @@ impl Db {
             IdeaSort::Oldest => (SortKey::Id, false),
             IdeaSort::Updated => (SortKey::Int("updated_at"), true),
             IdeaSort::Title => (SortKey::Text("title_lower"), false),
+            IdeaSort::Rice => (SortKey::Float("rice_sort"), true),
+            IdeaSort::Demand => (SortKey::Float("demand_score"), true),
         };
         keyset(&mut q, "ideas", key, desc, page);
         let rows: Vec<IdeaRow> = fetch_built!(self, q, IdeaRow)?;
@@ -278,6 +339,11 @@ impl Db {
             IdeaSort::Newest | IdeaSort::Oldest => (CursorKey::None, i.id.0),
             IdeaSort::Updated => (CursorKey::Int(i.updated_at.0), i.id.0),
             IdeaSort::Title => (CursorKey::Text(i.title.to_lowercase()), i.id.0),
+            IdeaSort::Rice => (
+                CursorKey::Float(i.rice.as_ref().map_or(-1.0, |r| r.score)),
+                i.id.0,
+            ),
+            IdeaSort::Demand => (CursorKey::Float(i.demand_score), i.id.0),
         }))
     }
 

@@ -18,12 +18,15 @@ pub mod comments;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod exercises;
 pub mod ideas;
 pub mod links;
 pub mod list;
 pub mod migrate;
 pub mod notes;
+pub mod prioritisation;
 pub mod rows;
+pub mod sessions;
 pub mod users;
 
 pub use db::{Backend, Db, DbOptions, Tx};

@@ -62,6 +62,7 @@ impl Tx {
             .bind(LinkId::new().0).bind(note.0).bind(idea.0).bind(excerpt).bind(actor.map(|a| a.0)).bind(Timestamp::now().0)
             .execute(c).await.map(|r| r.rows_affected()))?;
         self.touch_idea(idea).await?;
+        self.refresh_demand(idea).await?;
         self.record(Change {
             entity_type: "idea",
             entity_id: idea.0,
@@ -121,6 +122,7 @@ impl Db {
         let link = self.link_by_id(id).await?;
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(DELETE_LINK).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        tx.refresh_demand(link.idea_id).await?;
         tx.record(Change {
             entity_type: "idea",
             entity_id: link.idea_id.0,

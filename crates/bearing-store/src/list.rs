@@ -15,6 +15,8 @@ pub(crate) enum SortKey {
     Int(&'static str),
     /// A lowercased text column.
     Text(&'static str),
+    /// A floating-point column that is never NULL (scores).
+    Float(&'static str),
 }
 
 /// Add ORDER BY, the seek condition after `page.after`, and LIMIT n+1.
@@ -48,6 +50,15 @@ pub(crate) fn keyset(
                 };
                 Some(past.or(col.eq(k.clone()).and(past_id(id_col.clone()))))
             }
+            (SortKey::Float(col), CursorKey::Float(k)) => {
+                let col = Expr::col((table, col));
+                let past = if desc {
+                    col.clone().lt(*k)
+                } else {
+                    col.clone().gt(*k)
+                };
+                Some(past.or(col.eq(*k).and(past_id(id_col.clone()))))
+            }
             (SortKey::Id, _) => Some(past_id(id_col.clone())),
             // A cursor from another sort order: start from the top rather than guess.
             _ => None,
@@ -58,7 +69,7 @@ pub(crate) fn keyset(
     }
     match key {
         SortKey::Id => {}
-        SortKey::Int(col) | SortKey::Text(col) => {
+        SortKey::Int(col) | SortKey::Text(col) | SortKey::Float(col) => {
             q.order_by((table, col), order.clone());
         }
     }

@@ -223,6 +223,9 @@ impl Db {
             .bind(n.customer_id.map(|x| x.0)).bind(n.contact_id.map(|x| x.0)).bind(to_json_list(&n.tags))
             .bind(n.public_safe).bind(n.updated_at.0)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        if n.importance != before.importance || n.customer_id != before.customer_id {
+            tx.refresh_demand_of_note(id).await?;
+        }
         if tags_changed {
             tx.write_note_tags(id, &n.tags, true).await?;
         }
@@ -246,67 +249,32 @@ impl Db {
         sort: NoteSort,
         page: &PageRequest,
     ) -> StoreResult<Page<Note>> {
-        let mut q = Query::select();
-        q.from("notes").columns(NOTE_COLUMNS.map(|c| ("notes", c)));
-        if let Some(s) = f.state {
-            q.and_where(Expr::col(("notes", "state")).eq(s.as_str()));
-        }
-        if let Some(s) = f.source {
-            q.and_where(Expr::col(("notes", "source")).eq(s.as_str()));
-        }
-        if let Some(i) = f.importance {
-            q.and_where(Expr::col(("notes", "importance")).eq(i.as_str()));
-        }
-        if let Some(c) = f.customer_id {
-            q.and_where(Expr::col(("notes", "customer_id")).eq(c.0));
-        }
-        if let Some(p) = f.public_safe {
-            q.and_where(Expr::col(("notes", "public_safe")).eq(p));
-        }
-        if let Some(t) = &f.tag {
-            q.and_where(
-                Expr::col(("notes", "id")).in_subquery(
-                    Query::select()
-                        .column("note_id")
-                        .from("note_tags")
-                        .and_where(Expr::col("tag").eq(t.to_lowercase()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(i) = f.idea_id {
-            q.and_where(
-                Expr::col(("notes", "id")).in_subquery(
-                    Query::select()
-                        .column("note_id")
-                        .from("links")
-                        .and_where(Expr::col("idea_id").eq(i.0))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(a) = f.area_id {
-            q.and_where(
-                Expr::col(("notes", "id")).in_subquery(
-                    Query::select()
-                        .column(("links", "note_id"))
-                        .from("links")
-                        .inner_join(
-                            "ideas",
-                            Expr::col(("ideas", "id")).equals(("links", "idea_id")),
-                        )
-                        .and_where(Expr::col(("ideas", "area_id")).eq(a.0))
-                        .to_owned(),
-                ),
-            );
-        }
-        keyset(&mut q, "notes", SortKey::Id, sort == NoteSort::Newest, page);
+        let q = notes_query(f, sort, page, false);
         let rows: Vec<NoteRow> = fetch_built!(self, q, NoteRow)?;
         let notes = rows
             .into_iter()
             .map(Note::try_from)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(page_of(notes, page.limit, |n| (CursorKey::None, n.id.0)))
+    }
+
+    /// Like [`Db::list_notes`], with each note's customer name joined in one
+    /// query (the inbox's hot path).
+    pub async fn list_notes_named(
+        &self,
+        f: &NoteFilter,
+        sort: NoteSort,
+        page: &PageRequest,
+    ) -> StoreResult<Page<(Note, Option<String>)>> {
+        let q = notes_query(f, sort, page, true);
+        let rows: Vec<NamedNoteRow> = fetch_built!(self, q, NamedNoteRow)?;
+        let notes = rows
+            .into_iter()
+            .map(|r| Ok((Note::try_from(r.note)?, r.customer_name)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(page_of(notes, page.limit, |(n, _)| {
+            (CursorKey::None, n.id.0)
+        }))
     }
 
     /// How many notes are in each triage state.
@@ -317,6 +285,85 @@ impl Db {
             .map(|(s, n)| Ok((key(&s, "state")?, n)))
             .collect()
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct NamedNoteRow {
+    #[sqlx(flatten)]
+    note: NoteRow,
+    customer_name: Option<String>,
+}
+
+/// The list query for notes: filters, optional customer-name join, keyset.
+fn notes_query(
+    f: &NoteFilter,
+    sort: NoteSort,
+    page: &PageRequest,
+    with_customer: bool,
+) -> sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.from("notes").columns(NOTE_COLUMNS.map(|c| ("notes", c)));
+    if let Some(s) = f.state {
+        q.and_where(Expr::col(("notes", "state")).eq(s.as_str()));
+    }
+    if let Some(s) = f.source {
+        q.and_where(Expr::col(("notes", "source")).eq(s.as_str()));
+    }
+    if let Some(i) = f.importance {
+        q.and_where(Expr::col(("notes", "importance")).eq(i.as_str()));
+    }
+    if let Some(c) = f.customer_id {
+        q.and_where(Expr::col(("notes", "customer_id")).eq(c.0));
+    }
+    if let Some(p) = f.public_safe {
+        q.and_where(Expr::col(("notes", "public_safe")).eq(p));
+    }
+    if let Some(t) = &f.tag {
+        q.and_where(
+            Expr::col(("notes", "id")).in_subquery(
+                Query::select()
+                    .column("note_id")
+                    .from("note_tags")
+                    .and_where(Expr::col("tag").eq(t.to_lowercase()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(i) = f.idea_id {
+        q.and_where(
+            Expr::col(("notes", "id")).in_subquery(
+                Query::select()
+                    .column("note_id")
+                    .from("links")
+                    .and_where(Expr::col("idea_id").eq(i.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(a) = f.area_id {
+        q.and_where(
+            Expr::col(("notes", "id")).in_subquery(
+                Query::select()
+                    .column(("links", "note_id"))
+                    .from("links")
+                    .inner_join(
+                        "ideas",
+                        Expr::col(("ideas", "id")).equals(("links", "idea_id")),
+                    )
+                    .and_where(Expr::col(("ideas", "area_id")).eq(a.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    if with_customer {
+        q.expr_as(Expr::col(("customers", "name")), "customer_name")
+            .left_join(
+                "customers",
+                Expr::col(("customers", "id")).equals(("notes", "customer_id")),
+            );
+    }
+    keyset(&mut q, "notes", SortKey::Id, sort == NoteSort::Newest, page);
+    q
 }
 
 /// The fields of a note worth showing in its history.

@@ -50,7 +50,7 @@ const SESSION_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at, 
 const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
-const TOKEN_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
+const TOKEN_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
 const TOUCH_TOKEN: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1";
 const TOKENS_OF_USER: &str = "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id";
 
@@ -65,6 +65,17 @@ pub struct NewUserRecord<'a> {
     /// Argon2 PHC string.
     pub password_hash: &'a str,
 }
+
+#[derive(sqlx::FromRow)]
+struct TokenUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    last_used_at: Option<i64>,
+}
+
+/// How stale `last_used_at` may get before a request refreshes it: writing
+/// it on every call would turn every API read into a write.
+const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
 
 #[derive(sqlx::FromRow)]
 struct SessionUserRow {
@@ -182,13 +193,17 @@ impl Db {
         })
     }
 
-    /// The user an API token acts as, marking the token used.
+    /// The user an API token acts as, marking the token used (to within
+    /// five minutes: writing on every call would turn each API read into a write).
     pub async fn token_user(&self, token_hash: &str) -> StoreResult<User> {
-        let row: UserRow =
+        let row: TokenUserRow =
             on_db!(self, p => sqlx::query_as(TOKEN_USER).bind(token_hash).fetch_one(p).await)?;
-        // Last-used is advisory; a failed touch must not fail the request.
-        let _ = on_db!(self, p => sqlx::query(TOUCH_TOKEN).bind(token_hash).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()));
-        row.try_into()
+        let now = Timestamp::now().0;
+        if row.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
+            // Last-used is advisory; a failed touch must not fail the request.
+            let _ = on_db!(self, p => sqlx::query(TOUCH_TOKEN).bind(token_hash).bind(now).execute(p).await.map(|r| r.rows_affected()));
+        }
+        row.user.try_into()
     }
 
     /// A user's API tokens (without secrets).

@@ -3,6 +3,8 @@
 //! one app function, render. Errors map to responses in one place each
 //! (`error` for JSON, `html::error` for pages).
 #![forbid(unsafe_code)]
+// The OpenAPI schema table is one large `json!` literal.
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod auth;

@@ -33,6 +33,8 @@ enum Command {
     Token(commands::users::TokenCommand),
     /// Load the demo workspace (customers, ideas, 200+ notes) into the database.
     Demo,
+    /// Print an area's ideas ranked by RICE score (or demand), as a table or CSV.
+    Rice(commands::rice::RiceArgs),
     /// Generate synthetic data for benchmarks.
     Gen(commands::generate::GenArgs),
     /// Show configuration.
@@ -57,6 +59,7 @@ async fn main() -> std::process::ExitCode {
         Command::User(c) => commands::users::user(settings, c).await,
         Command::Token(c) => commands::users::token(settings, c).await,
         Command::Demo => commands::demo::run(settings).await,
+        Command::Rice(a) => commands::rice::run(settings, a).await,
         Command::Gen(a) => commands::generate::run(settings, a).await,
         Command::Config(c) => commands::config_cmd::run(&settings, c),
     };

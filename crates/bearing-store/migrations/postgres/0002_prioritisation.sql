@@ -4,13 +4,16 @@ ALTER TABLE ideas ADD COLUMN rice_impact DOUBLE PRECISION;
 ALTER TABLE ideas ADD COLUMN rice_confidence DOUBLE PRECISION;
 ALTER TABLE ideas ADD COLUMN rice_score DOUBLE PRECISION;
 ALTER TABLE ideas ADD COLUMN rice_reach_mode TEXT;
+-- The score, or -1 while unscored: a NULL-free sort key, because the two
+-- engines disagree on where NULLs sort.
+ALTER TABLE ideas ADD COLUMN rice_sort DOUBLE PRECISION NOT NULL DEFAULT -1;
 ALTER TABLE ideas ADD COLUMN demand_score DOUBLE PRECISION NOT NULL DEFAULT 0;
 ALTER TABLE ideas ADD COLUMN board_rank TEXT COLLATE "C"; -- byte order, as SQLite compares, so fractional ranks sort the same
-CREATE INDEX ideas_rice ON ideas(rice_score, id);
-CREATE INDEX ideas_area_rice ON ideas(area_id, rice_score, id);
+CREATE INDEX ideas_rice ON ideas(rice_sort, id);
+CREATE INDEX ideas_area_rice ON ideas(area_id, rice_sort, id);
 CREATE INDEX ideas_demand ON ideas(demand_score, id);
 CREATE INDEX ideas_area_demand ON ideas(area_id, demand_score, id);
-CREATE INDEX ideas_area_rank ON ideas(area_id, board_rank, id);
+CREATE UNIQUE INDEX ideas_area_rank ON ideas(area_id, board_rank);
 
 CREATE TABLE settings (
     key TEXT PRIMARY KEY NOT NULL,
@@ -60,9 +63,9 @@ CREATE TABLE prio_sessions (
     milestone TEXT NOT NULL,
     facilitator_id UUID REFERENCES users(id) ON DELETE SET NULL,
     state TEXT NOT NULL,
-    max_nominations INTEGER NOT NULL,
-    importance_votes INTEGER NOT NULL,
-    feasibility_votes INTEGER NOT NULL,
+    max_nominations BIGINT NOT NULL,
+    importance_votes BIGINT NOT NULL,
+    feasibility_votes BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     closed_at BIGINT
 );
@@ -70,9 +73,9 @@ CREATE TABLE prio_sessions (
 CREATE TABLE prio_participants (
     session_id UUID NOT NULL REFERENCES prio_sessions(id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    nominations_used INTEGER NOT NULL,
-    importance_used INTEGER NOT NULL,
-    feasibility_used INTEGER NOT NULL,
+    nominations_used BIGINT NOT NULL,
+    importance_used BIGINT NOT NULL,
+    feasibility_used BIGINT NOT NULL,
     PRIMARY KEY (session_id, user_id)
 );
 

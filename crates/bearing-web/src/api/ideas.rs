@@ -20,13 +20,21 @@ pub(super) async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let p = Params(q);
-    p.only(&["status", "area_id", "label", "owner_id", "customer_id"])?;
+    p.only(&[
+        "status",
+        "area_id",
+        "label",
+        "owner_id",
+        "customer_id",
+        "min_rice",
+    ])?;
     let f = IdeaFilter {
         status: p.vocab("status", IdeaStatus::parse_field)?,
         area_id: p.id("area_id")?,
         label: p.text("label"),
         owner_id: p.id("owner_id")?,
         customer_id: p.id("customer_id")?,
+        min_rice: p.float("min_rice")?,
     };
     Ok(page_json(
         s.app

@@ -5,11 +5,14 @@
 
 mod areas;
 mod customers;
+mod exercises;
 mod ideas;
 mod links;
 mod notes;
 pub mod openapi;
 mod params;
+mod prioritisation;
+mod sessions;
 
 use crate::AppState;
 use crate::auth::ApiActor;
@@ -52,8 +55,38 @@ pub fn routes() -> Router<AppState> {
             "/ideas/{id}/follow",
             put(ideas::follow).delete(ideas::unfollow),
         )
+        .route("/exercises", get(exercises::list).post(exercises::create))
+        .route("/exercises/{id}", get(exercises::show))
+        .route(
+            "/exercises/{id}/scores/{idea_id}",
+            put(exercises::save_score),
+        )
+        .route("/exercises/{id}/submit", post(exercises::submit))
+        .route("/exercises/{id}/close", post(exercises::close))
+        .route("/exercises/{id}/adopt/{idea_id}", post(exercises::adopt))
+        .route(
+            "/settings/prioritisation",
+            get(prioritisation::get_settings).put(prioritisation::put_settings),
+        )
+        .route(
+            "/ideas/{id}/rice",
+            put(prioritisation::put_rice).delete(prioritisation::delete_rice),
+        )
+        .route("/ideas/{id}/demand", get(prioritisation::demand))
+        .route("/ideas/{id}/move", post(prioritisation::move_idea))
+        .route("/areas/{id}/board", get(prioritisation::board))
         .route("/links", post(links::create))
         .route("/links/{id}", get(links::show).delete(links::delete))
+        .route("/sessions", get(sessions::list).post(sessions::create))
+        .route("/sessions/{id}", get(sessions::show))
+        .route("/sessions/{id}/nominations", post(sessions::nominate))
+        .route("/sessions/{id}/votes", post(sessions::vote))
+        .route(
+            "/sessions/{id}/votes/{vote_id}",
+            axum::routing::delete(sessions::retract),
+        )
+        .route("/sessions/{id}/close", post(sessions::close))
+        .route("/sessions/{id}/matrix.svg", get(sessions::matrix_svg))
         .fallback(not_found)
 }
 

@@ -300,6 +300,130 @@ pub const ROUTES: &[Operation] = &[
     ),
     op!("get", "/links/{id}", "A link", None, 200, Some("Link")),
     op!("delete", "/links/{id}", "Remove a link", None, 204, None),
+    op!(
+        "get",
+        "/exercises",
+        "Async RICE exercises you were invited to, newest first",
+        None,
+        200,
+        Some("ExerciseList"),
+        &[
+            ("cursor", "next_cursor from the previous page"),
+            ("limit", "rows per page, 1-200, default 50")
+        ]
+    ),
+    op!(
+        "post",
+        "/exercises",
+        "Open an async RICE exercise over 1-50 ideas (PMs and admins); the opener is invited too",
+        Some("NewExercise"),
+        201,
+        Some("ExerciseDetail")
+    ),
+    op!(
+        "get",
+        "/exercises/{id}",
+        "An exercise: ideas, participants, your scorecards, and everyone's once you have submitted or it is closed",
+        None,
+        200,
+        Some("ExerciseDetail")
+    ),
+    op!(
+        "put",
+        "/exercises/{id}/scores/{idea_id}",
+        "Save your scorecard for one idea (participants, until you submit or it closes)",
+        Some("ScorecardInput"),
+        200,
+        Some("ExerciseScorecard")
+    ),
+    op!(
+        "post",
+        "/exercises/{id}/submit",
+        "Submit your scorecards (every idea needs one); they are final afterwards",
+        None,
+        200,
+        Some("ExerciseDetail")
+    ),
+    op!(
+        "post",
+        "/exercises/{id}/close",
+        "Close the exercise (the PM who opened it, or an admin)",
+        None,
+        200,
+        Some("ExerciseDetail")
+    ),
+    op!(
+        "post",
+        "/exercises/{id}/adopt/{idea_id}",
+        "Adopt a closed exercise's aggregate as the idea's RICE",
+        None,
+        200,
+        Some("Idea")
+    ),
+    op!(
+        "get",
+        "/sessions",
+        "The latest 100 prioritisation sessions, newest first: {\"items\": [Session]}",
+        None,
+        200,
+        None
+    ),
+    op!(
+        "post",
+        "/sessions",
+        "Open a prioritisation session (PMs and admins); the creator facilitates",
+        Some("NewSession"),
+        201,
+        Some("Session")
+    ),
+    op!(
+        "get",
+        "/sessions/{id}",
+        "A session: participants and budgets, nominations, your votes, and results once closed",
+        None,
+        200,
+        Some("SessionDetail")
+    ),
+    op!(
+        "post",
+        "/sessions/{id}/nominations",
+        "Nominate an idea (participants; security and availability items are excluded)",
+        Some("NewNomination"),
+        201,
+        Some("SessionDetail")
+    ),
+    op!(
+        "post",
+        "/sessions/{id}/votes",
+        "Cast an importance or feasibility vote for a nominated idea; refused with 422 once the budget is spent",
+        Some("NewVote"),
+        201,
+        Some("Vote")
+    ),
+    op!(
+        "delete",
+        "/sessions/{id}/votes/{vote_id}",
+        "Take back one of your votes while the session is open",
+        None,
+        204,
+        None
+    ),
+    op!(
+        "post",
+        "/sessions/{id}/close",
+        "Close the session (facilitator) and get the results",
+        None,
+        200,
+        Some("SessionDetail")
+    ),
+    op!(
+        "get",
+        "/sessions/{id}/matrix.svg",
+        "The 2x2 priority matrix as image/svg+xml, once closed",
+        None,
+        200,
+        None
+    ),
 ];
 
 fn r(name: &str) -> Value {
@@ -343,9 +467,15 @@ fn schemas() -> Value {
         "NoteChanges": obj(&[], json!({"text": {"type": "string"}, "source": vocab(NoteSource::keys()), "importance": vocab(Importance::keys()), "customer_id": id,
             "contact_id": id, "clear_customer": {"type": "boolean"}, "tags": strs, "public_safe": {"type": "boolean"}})),
         "NotePage": page("Note"),
+        "Session": super::sessions::schema("Session"),
+        "NewSession": super::sessions::schema("NewSession"),
+        "SessionDetail": super::sessions::schema("SessionDetail"),
+        "NewNomination": super::sessions::schema("NewNomination"),
+        "NewVote": super::sessions::schema("NewVote"),
+        "Vote": super::sessions::schema("Vote"),
         "Idea": {"type": "object", "properties": {"id": id, "title": {"type": "string"}, "problem": {"type": "string"}, "proposal": {"type": "string"}, "area_id": nid, "owner_id": nid,
             "status": vocab(IdeaStatus::keys()), "effort_months": {"type": ["number", "null"]}, "timeframe": {"type": ["string", "null"], "enum": Timeframe::keys()},
-            "due_date": {"type": ["string", "null"], "format": "date"}, "labels": strs, "tracker_links": strs, "created_at": ts, "updated_at": ts, "area_name": {"type": ["string", "null"]}}},
+            "due_date": {"type": ["string", "null"], "format": "date"}, "labels": strs, "tracker_links": strs, "created_at": ts, "updated_at": ts, "area_name": {"type": ["string", "null"]}, "rice": {"type": ["object", "null"], "properties": {"reach": {"type": "number"}, "impact": {"type": "number"}, "confidence": {"type": "number"}, "effort_months": {"type": "number"}, "score": {"type": "number"}}}, "rice_reach_mode": {"type": ["string", "null"], "enum": ["standard", "absolute", null]}, "demand_score": {"type": "number"}, "board_rank": {"type": ["string", "null"]}}},
         "NewIdea": obj(&["title", "problem"], json!({"title": {"type": "string", "maxLength": 200}, "problem": {"type": "string"}, "proposal": {"type": "string"}, "area_id": id, "owner_id": id,
             "status": vocab(IdeaStatus::keys()), "effort_months": {"type": "number", "exclusiveMinimum": 0}, "timeframe": vocab(Timeframe::keys()), "due_date": {"type": "string", "format": "date"},
             "labels": strs, "tracker_links": strs})),
@@ -356,10 +486,24 @@ fn schemas() -> Value {
             "links": {"type": "array", "items": obj(&["idea_id"], json!({"idea_id": id, "excerpt": {"type": "string", "description": "must be text from the note"}}))},
             "new_idea": r("NewIdea"), "new_idea_excerpt": {"type": "string"}, "underlying_need": {"type": "string"}, "workaround": {"type": "string"},
             "wont_do_reason": {"type": "string", "description": "decline instead of linking"}})),
+        "PrioritisationSettings": obj(&["reach_mode"], json!({"reach_mode": vocab(vec!["standard", "absolute"])})),
+        "RiceInput": obj(&["reach", "impact", "confidence", "effort_months"], json!({
+            "reach": {"type": "number", "description": "standard scale: 10, 6, 3, 1.5 or 0.5; absolute: people or events per quarter"},
+            "impact": {"type": "number", "enum": [3, 2, 1, 0.5, 0.25]},
+            "confidence": {"type": "number", "description": "1.0, 0.8 or 0.5 (or 100, 80, 50)"},
+            "effort_months": {"type": "number", "exclusiveMinimum": 0}})),
+        "BoardMove": obj(&[], json!({"after_id": id, "before_id": id})),
         "Link": {"type": "object", "properties": {"id": id, "note_id": id, "idea_id": id, "excerpt": {"type": ["string", "null"]}, "created_by": nid, "created_at": ts}},
         "NewLink": obj(&["note_id", "idea_id"], json!({"note_id": id, "idea_id": id, "excerpt": {"type": "string"}})),
         "Comment": {"type": "object", "properties": {"id": id, "idea_id": id, "author_id": nid, "body": {"type": "string"}, "created_at": ts}},
         "NewComment": obj(&["body"], json!({"body": {"type": "string"}})),
+        "Exercise": {"type": "object", "properties": {"id": id, "title": {"type": "string"}, "state": vocab(vec!["open", "closed"]), "reach_mode": vocab(ReachMode::ALL.iter().map(|m| m.as_str()).collect()), "created_by": nid, "created_at": ts, "closed_at": {"type": ["string", "null"], "format": "date-time"}}},
+        "ExerciseList": {"type": "object", "properties": {"items": {"type": "array", "items": {"allOf": [r("Exercise"), {"type": "object", "properties": {"idea_count": {"type": "integer"}, "participant_count": {"type": "integer"}, "submitted_count": {"type": "integer"}, "my_submitted_at": {"type": ["string", "null"], "format": "date-time"}}}]}}, "next_cursor": {"type": ["string", "null"]}}},
+        "NewExercise": obj(&["title", "idea_ids"], json!({"title": {"type": "string", "maxLength": 200}, "idea_ids": {"type": "array", "items": id, "minItems": 1, "maxItems": 50}, "participant_ids": {"type": "array", "items": id, "description": "users to invite (not viewers); the opener is always included"}})),
+        "ScorecardInput": obj(&["reach", "impact", "confidence", "effort_months"], json!({"reach": {"type": "number", "description": format!("standard reach mode: one of {}; absolute reach mode: people or events per quarter, 0 to 1000000000000", bearing_domain::rice::STANDARD_REACH.iter().map(|(v, l)| format!("{v} ({l})")).collect::<Vec<_>>().join(", "))}, "impact": {"type": "number", "description": format!("one of {}", bearing_domain::rice::IMPACT.iter().map(|(v, l)| format!("{v} ({l})")).collect::<Vec<_>>().join(", "))}, "confidence": {"type": "number", "description": format!("one of {} (or as percentages: 100, 80, 50)", bearing_domain::rice::CONFIDENCE.iter().map(|(v, l)| format!("{v} ({l})")).collect::<Vec<_>>().join(", "))}, "effort_months": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000, "description": "person-months"}})),
+        "ExerciseScorecard": {"type": "object", "properties": {"idea_id": id, "reach": {"type": "number"}, "impact": {"type": "number"}, "confidence": {"type": "number", "description": "a fraction"}, "effort_months": {"type": "number"}, "score": {"type": "number"}, "updated_at": ts}},
+        "FactorSpread": {"type": "object", "properties": {"min": {"type": "number"}, "max": {"type": "number"}, "median": {"type": "number"}}},
+        "ExerciseDetail": {"type": "object", "description": "results is null (and results_visible false) until you have submitted or the exercise is closed; before that you see only your own scorecards and submitted_count", "properties": {"exercise": r("Exercise"), "opener": {"type": ["string", "null"]}, "ideas": {"type": "array", "items": {"type": "object", "properties": {"id": id, "title": {"type": "string"}}}}, "participants": {"type": "array", "items": {"type": "object", "properties": {"user_id": id, "name": {"type": "string"}, "submitted": {"type": "boolean"}, "submitted_at": {"type": ["string", "null"], "format": "date-time"}}}}, "me": {"type": "object", "properties": {"participant": {"type": "boolean"}, "submitted": {"type": "boolean"}, "can_score": {"type": "boolean"}, "can_close": {"type": "boolean"}, "can_adopt": {"type": "boolean"}}}, "my_scorecards": {"type": "array", "items": r("ExerciseScorecard")}, "submitted_count": {"type": "integer"}, "results_visible": {"type": "boolean"}, "results": {"type": ["array", "null"], "items": {"type": "object", "properties": {"idea_id": id, "title": {"type": "string"}, "scorecards": {"type": "array", "items": {"type": "object", "properties": {"user_id": id, "name": {"type": "string"}, "reach": {"type": "number"}, "impact": {"type": "number"}, "confidence": {"type": "number"}, "effort_months": {"type": "number"}, "score": {"type": "number"}}}}, "spread": {"type": ["object", "null"], "properties": {"reach": r("FactorSpread"), "impact": r("FactorSpread"), "confidence": r("FactorSpread"), "effort_months": r("FactorSpread"), "score": r("FactorSpread")}}, "aggregate": {"type": ["object", "null"], "description": "median of each factor and the score from those medians", "properties": {"reach": {"type": "number"}, "impact": {"type": "number"}, "confidence": {"type": "number"}, "effort_months": {"type": "number"}, "score": {"type": "number"}}}}}}}},
     })
 }
 
@@ -369,8 +513,8 @@ pub fn build() -> Value {
     for op in ROUTES {
         let mut o = json!({"summary": op.summary, "operationId": format!("{}{}", op.method, op.path.replace(['/', '{', '}', '.'], "_"))});
         let mut params: Vec<Value> = Vec::new();
-        if op.path.contains("{id}") {
-            params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
+        for name in op.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n)) {
+            params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }
         let mut query: Vec<(&str, &str)> = op.query.to_vec();
         if op.response.is_some_and(|r| r.ends_with("Page")) {

@@ -57,6 +57,18 @@ impl Params {
         self.raw(name).map(str::to_string)
     }
 
+    /// A number.
+    pub fn float(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        self.raw(name)
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .ok_or_else(|| ApiError::invalid(name, format!("'{v}' is not a number")))
+            })
+            .transpose()
+    }
+
     /// A boolean: true/false.
     pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
         match self.raw(name) {

@@ -8,6 +8,9 @@ use axum::response::{IntoResponse, Response};
 const APP_CSS: &str = include_str!("../../assets/app.css");
 const HTMX_JS: &str = include_str!("../../assets/vendor/htmx.min.js");
 const HTMX_LICENSE: &str = include_str!("../../assets/vendor/htmx.LICENSE");
+const SORTABLE_JS: &str = include_str!("../../assets/vendor/sortable.min.js");
+const SORTABLE_LICENSE: &str = include_str!("../../assets/vendor/sortable.LICENSE");
+const BOARD_JS: &str = include_str!("../../assets/board.js");
 
 /// Cache assets for a day; they change only with a new release.
 const CACHE_CONTROL: &str = "public, max-age=86400";
@@ -18,6 +21,9 @@ pub fn lookup(path: &str) -> Option<(&'static str, &'static str)> {
         "app.css" => Some((APP_CSS, "text/css; charset=utf-8")),
         "vendor/htmx.min.js" => Some((HTMX_JS, "text/javascript; charset=utf-8")),
         "vendor/htmx.LICENSE" => Some((HTMX_LICENSE, "text/plain; charset=utf-8")),
+        "vendor/sortable.min.js" => Some((SORTABLE_JS, "text/javascript; charset=utf-8")),
+        "vendor/sortable.LICENSE" => Some((SORTABLE_LICENSE, "text/plain; charset=utf-8")),
+        "board.js" => Some((BOARD_JS, "text/javascript; charset=utf-8")),
         _ => None,
     }
 }

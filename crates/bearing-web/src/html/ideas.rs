@@ -10,6 +10,7 @@ use crate::html::layout::{
     parse_opt_id, query_string, render, render_status, split_list,
 };
 use crate::html::notes::ActivityView;
+use crate::html::priority::PriorityView;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -54,6 +55,15 @@ pub struct IdeaRowView {
     pub labels: Vec<String>,
     /// Last changed, relative.
     pub updated: String,
+    /// RICE score, formatted, or "–".
+    pub rice: String,
+    /// Demand score, formatted.
+    pub demand: String,
+}
+
+fn short_number(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The ideas list page.
@@ -162,6 +172,8 @@ async fn build_list(
                 status: r.idea.status,
                 labels: r.idea.labels,
                 updated: ago(r.idea.updated_at),
+                rice: r.idea.rice.as_ref().map_or("–".into(), |x| short_number(x.score)),
+                demand: short_number(r.idea.demand_score),
             })
             .collect(),
         next_href,
@@ -388,6 +400,8 @@ pub struct IdeaPage {
     pub comment: String,
     /// Comment form errors.
     pub errors: FormErrors,
+    /// The Priority card.
+    pub priority: PriorityView,
 }
 
 async fn idea_page(
@@ -396,8 +410,12 @@ async fn idea_page(
     id: IdeaId,
     comment: String,
     errors: FormErrors,
+    rice_errors: FormErrors,
 ) -> Result<IdeaPage, AppError> {
     let d = state.app.idea_detail(id).await?;
+    let demand = state.app.demand_breakdown(id).await?;
+    let mode = state.app.reach_mode().await?;
+    let priority = PriorityView::new(&d.idea, mode, &demand, session.actor.user.role.can_manage(), rice_errors);
     let mut seen: Vec<(CustomerId, i64)> = Vec::new();
     for n in &d.notes {
         if let Some(c) = &n.customer
@@ -461,7 +479,16 @@ async fn idea_page(
         can_contribute: session.actor.user.role.can_contribute(),
         comment,
         errors,
+        priority,
     })
+}
+
+/// The idea page with errors on the RICE form (status 422).
+pub async fn show_with_rice_errors(state: &AppState, session: &Session, id: IdeaId, rice_errors: FormErrors) -> Response {
+    match idea_page(state, session, id, String::new(), FormErrors::none(), rice_errors).await {
+        Ok(p) => crate::html::layout::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(e) => error::page(e),
+    }
 }
 
 /// `GET /ideas/{id}`.
@@ -473,7 +500,7 @@ pub async fn show(
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };
-    match idea_page(&state, &session, id, String::new(), FormErrors::none()).await {
+    match idea_page(&state, &session, id, String::new(), FormErrors::none(), FormErrors::none()).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
     }
@@ -516,7 +543,7 @@ pub async fn comment(
     {
         Ok(_) => Redirect::to(&format!("/ideas/{id}#comments")).into_response(),
         Err(e) => match form_error(e, &["body"]) {
-            Ok(errors) => match idea_page(&state, &session, id, f.body, errors).await {
+            Ok(errors) => match idea_page(&state, &session, id, f.body, errors, FormErrors::none()).await {
                 Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
                 Err(e) => error::page(e),
             },

@@ -5,12 +5,18 @@
 //! loaded only for niceties. Every form carries the session's CSRF token.
 
 pub mod assets;
+pub mod board;
 pub mod customers;
 pub mod error;
+pub mod exercises;
 pub mod ideas;
 pub mod inbox;
 pub mod layout;
+pub mod matrix;
 pub mod notes;
+pub mod priority;
+pub mod sessions;
+pub mod settings;
 pub mod signin;
 
 use crate::AppState;
@@ -33,7 +39,22 @@ pub fn routes() -> Router<AppState> {
         .route("/ideas/{id}", get(ideas::show))
         .route("/ideas/{id}/comments", post(ideas::comment))
         .route("/ideas/{id}/follow", post(ideas::follow))
+        .route("/ideas/{id}/rice", post(priority::score))
+        .route("/exercises", get(exercises::list).post(exercises::create))
+        .route("/exercises/{id}", get(exercises::show))
+        .route("/exercises/{id}/scores", post(exercises::save))
+        .route("/exercises/{id}/close", post(exercises::close))
+        .route("/exercises/{id}/adopt/{idea_id}", post(exercises::adopt))
+        .route("/board", get(board::page))
+        .route("/settings", get(settings::page).post(settings::save))
+        .route("/ideas/{id}/step", post(board::step))
         .route("/customers", get(customers::list))
         .route("/customers/{id}", get(customers::show))
+        .route("/sessions", get(sessions::list).post(sessions::create))
+        .route("/sessions/{id}", get(sessions::show))
+        .route("/sessions/{id}/nominations", post(sessions::nominate))
+        .route("/sessions/{id}/votes", post(sessions::vote))
+        .route("/sessions/{id}/votes/retract", post(sessions::retract))
+        .route("/sessions/{id}/close", post(sessions::close))
         .route("/assets/{*path}", get(assets::serve))
 }

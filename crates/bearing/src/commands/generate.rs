@@ -4,12 +4,30 @@ use crate::config::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
-/// Flags for `gen`.
+/// Flags for `gen`. Give at least one of --notes and --ideas.
 #[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["notes", "ideas"])))]
 pub struct GenArgs {
     /// How many synthetic notes to insert.
     #[arg(long)]
-    pub notes: u64,
+    pub notes: Option<u64>,
+    /// How many synthetic ideas to insert, into the `ranking-bench` area,
+    /// most with a random RICE score.
+    #[arg(long)]
+    pub ideas: Option<usize>,
+    /// How many links from existing notes to those ideas (needs --ideas);
+    /// demand scores are recomputed afterwards.
+    #[arg(long, requires = "ideas", default_value_t = 0)]
+    pub links: usize,
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(&format!("{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {what} ({{per_sec}}, eta {{eta}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 /// Insert synthetic notes (loading the demo first if the workspace is empty,
@@ -19,22 +37,39 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
     if app.db.count_users().await? == 0 {
         app.load_demo().await?;
     }
-    let bar = ProgressBar::new(args.notes);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} notes ({per_sec}, eta {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let start = Instant::now();
-    let n = app
-        .generate_notes(args.notes, |done| bar.set_position(done))
-        .await?;
-    bar.finish();
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "Inserted {n} notes in {secs:.2} s ({:.0} notes/s).",
-        n as f64 / secs.max(1e-9)
-    );
+    if let Some(notes) = args.notes {
+        let bar = bar(notes, "notes");
+        let start = Instant::now();
+        let n = app
+            .generate_notes(notes, |done| bar.set_position(done))
+            .await?;
+        bar.finish();
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "Inserted {n} notes in {secs:.2} s ({:.0} notes/s).",
+            n as f64 / secs.max(1e-9)
+        );
+    }
+    if let Some(ideas) = args.ideas {
+        let ideas_bar = bar(ideas as u64, "ideas");
+        let links_bar = bar(args.links as u64, "links");
+        let start = Instant::now();
+        let area = app
+            .generate_ideas(ideas, args.links, |step, done| match step {
+                "ideas" => ideas_bar.set_position(done),
+                "links" => links_bar.set_position(done),
+                _ => links_bar.set_message("demand recomputed"),
+            })
+            .await?;
+        ideas_bar.finish();
+        links_bar.finish();
+        println!(
+            "Inserted {ideas} ideas and {} links into area '{}' ({}) in {:.2} s.",
+            args.links,
+            area.name,
+            area.id,
+            start.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

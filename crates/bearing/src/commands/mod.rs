@@ -4,5 +4,6 @@ pub mod config_cmd;
 pub mod demo;
 pub mod generate;
 pub mod migrate;
+pub mod rice;
 pub mod serve;
 pub mod users;

@@ -4,7 +4,10 @@
 mod auth;
 mod customers;
 mod errors;
+mod exercises;
 mod ideas;
 mod notes;
 mod openapi;
+mod prioritisation;
 mod process;
+mod sessions;

@@ -28,9 +28,20 @@ backend_test!(
             );
             // Every documented operation is routed: a made-up id gives 404 JSON
             // or a validation answer, never the router's 405 or fallback.
-            let path = op
-                .path
-                .replace("{id}", "0190c0de-0000-7000-8000-000000000009");
+            // Every path parameter is declared, and filled with a made-up id.
+            let mut path = op.path.to_string();
+            let declared = paths[&format!("/api/v1{}", op.path)][op.method]["parameters"].clone();
+            while let Some(open) = path.find('{') {
+                let close = path[open..].find('}').unwrap() + open;
+                let name = path[open + 1..close].to_string();
+                assert!(
+                    declared.as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == name.as_str() && p["in"] == "path")),
+                    "{} {}: path parameter {name} is not declared",
+                    op.method,
+                    op.path
+                );
+                path.replace_range(open..=close, "0190c0de-0000-7000-8000-000000000009");
+            }
             let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
             let body = matches!(op.method, "post" | "patch").then(|| serde_json::json!({}));
             let (s, b) = t.call(method, &format!("/api/v1{path}"), body).await;

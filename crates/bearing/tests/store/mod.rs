@@ -8,6 +8,8 @@ mod accounts;
 mod customers;
 /// Loading the demo workspace end to end.
 mod demo;
+/// Async RICE exercises: scorecards, submit/close guards, the list.
+mod exercises;
 /// Ideas, labels, areas, comments and followers.
 mod ideas;
 /// Migration files, migrating from empty, schema parity between backends.
@@ -18,6 +20,8 @@ mod notes;
 mod pagination;
 /// Links and processing notes (atomicity, declining).
 mod process;
+/// Prioritisation sessions: budgets, refusals, concurrent votes, closing.
+mod sessions;
 /// Every static SQL statement prepares on both backends.
 mod statements;
 

@@ -127,6 +127,19 @@ backend_test!(ideas_paginate_in_every_order, |t| async move {
         };
         ideas[i] = db.update_idea(ideas[i].id, ch, None).await.unwrap();
     }
+    // Score a few, two with the same score, so RICE order has ties and
+    // unscored ideas (sorted last) as well.
+    for (i, reach) in [(1, 6.0), (2, 6.0), (5, 10.0)] {
+        let rice = bearing_domain::rice::Rice::from_factors(reach, 1.0, 1.0, 2.0);
+        db.set_rice(
+            ideas[i].id,
+            Some(&rice),
+            bearing_domain::rice::ReachMode::Standard,
+            None,
+        )
+        .await
+        .unwrap();
+    }
     let stored: Vec<Idea> = {
         let mut v = Vec::new();
         for i in &ideas {
@@ -141,6 +154,15 @@ backend_test!(ideas_paginate_in_every_order, |t| async move {
             IdeaSort::Oldest => expected.sort_by_key(|i| i.id),
             IdeaSort::Updated => expected.sort_by_key(|i| Reverse((i.updated_at, i.id))),
             IdeaSort::Title => expected.sort_by_key(|i| (i.title.to_lowercase(), i.id)),
+            IdeaSort::Rice => expected.sort_by(|a, b| {
+                let score = |i: &Idea| i.rice.as_ref().map_or(-1.0, |r| r.score);
+                score(b).total_cmp(&score(a)).then(b.id.cmp(&a.id))
+            }),
+            IdeaSort::Demand => expected.sort_by(|a, b| {
+                b.demand_score
+                    .total_cmp(&a.demand_score)
+                    .then(b.id.cmp(&a.id))
+            }),
         }
         let expected: Vec<IdeaId> = expected.iter().map(|i| i.id).collect();
         let f = IdeaFilter::default();

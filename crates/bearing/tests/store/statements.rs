@@ -4,7 +4,6 @@
 //! file must appear in that file's `STATEMENTS`, and each file with
 //! `STATEMENTS` must be listed here.
 
-use bearing_store::{activity, areas, comments, customers, ideas, links, notes, users};
 use bearing_testkit::backend_test;
 use bearing_testkit::sql::prepare_all;
 use std::collections::BTreeSet;
@@ -12,14 +11,18 @@ use std::path::PathBuf;
 
 /// Every store module's statements, by module (file) name.
 const ALL: &[(&str, &[&str])] = &[
-    ("activity", activity::STATEMENTS),
-    ("areas", areas::STATEMENTS),
-    ("comments", comments::STATEMENTS),
-    ("customers", customers::STATEMENTS),
-    ("ideas", ideas::STATEMENTS),
-    ("links", links::STATEMENTS),
-    ("notes", notes::STATEMENTS),
-    ("users", users::STATEMENTS),
+    ("activity", bearing_store::activity::STATEMENTS),
+    ("bulk", bearing_store::bulk::STATEMENTS),
+    ("areas", bearing_store::areas::STATEMENTS),
+    ("comments", bearing_store::comments::STATEMENTS),
+    ("customers", bearing_store::customers::STATEMENTS),
+    ("exercises", bearing_store::exercises::STATEMENTS),
+    ("ideas", bearing_store::ideas::STATEMENTS),
+    ("links", bearing_store::links::STATEMENTS),
+    ("notes", bearing_store::notes::STATEMENTS),
+    ("prioritisation", bearing_store::prioritisation::STATEMENTS),
+    ("sessions", bearing_store::sessions::STATEMENTS),
+    ("users", bearing_store::users::STATEMENTS),
 ];
 
 /// Files whose SQL constants are deliberately not in a `STATEMENTS` list:

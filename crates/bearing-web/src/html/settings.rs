@@ -1,0 +1,76 @@
+//! Workspace settings page: the RICE reach scale (standard bands or absolute
+//! people-per-quarter). Admins change it; everyone can see it.
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::html::error;
+use crate::html::layout::{Nav, render};
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use bearing_domain::rice::ReachMode;
+use serde::Deserialize;
+
+/// The settings page.
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    /// Navigation.
+    pub nav: Nav,
+    /// Reach scale in force.
+    pub mode: ReachMode,
+    /// Every scale, for the choice.
+    pub modes: Vec<ReachMode>,
+    /// May the user change settings?
+    pub is_admin: bool,
+    /// Shown after a save.
+    pub saved: bool,
+}
+
+/// Query of `GET /settings`.
+#[derive(Deserialize)]
+pub struct SettingsQuery {
+    /// Set after a successful save.
+    #[serde(default)]
+    pub saved: Option<String>,
+}
+
+/// `GET /settings`.
+pub async fn page(State(state): State<AppState>, session: Session, axum::extract::Query(q): axum::extract::Query<SettingsQuery>) -> Response {
+    match state.app.reach_mode().await {
+        Ok(mode) => render(&SettingsPage {
+            nav: Nav::new(&session, "settings"),
+            mode,
+            modes: ReachMode::ALL.to_vec(),
+            is_admin: session.actor.user.role == bearing_domain::Role::Admin,
+            saved: q.saved.is_some(),
+        }),
+        Err(e) => error::page(e),
+    }
+}
+
+/// Body of `POST /settings`.
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+    /// `standard` or `absolute`.
+    #[serde(default)]
+    pub reach_mode: String,
+}
+
+/// `POST /settings`.
+pub async fn save(State(state): State<AppState>, session: Session, Form(f): Form<SettingsForm>) -> Response {
+    if let Err(r) = session.check_csrf(&f.csrf) {
+        return r;
+    }
+    let mode = match ReachMode::parse_field(&f.reach_mode, "reach_mode") {
+        Ok(m) => m,
+        Err(e) => return error::page(e.into()),
+    };
+    match state.app.set_reach_mode(&session.actor, mode).await {
+        Ok(_) => Redirect::to("/settings?saved=1").into_response(),
+        Err(e) => error::page(e),
+    }
+}
