@@ -251,6 +251,7 @@ impl App {
             }
         }
         tx.commit().await?;
+        self.score_demo_ideas(&w.ideas, &ideas, admin.id).await?;
         Ok(DemoSummary {
             admin,
             loaded: true,
@@ -258,6 +259,35 @@ impl App {
             ideas: counts.1,
             customers: counts.2,
         })
+    }
+}
+
+impl App {
+    /// Give most demo ideas a plausible standard-scale RICE score, picked
+    /// deterministically from the idea's position so every demo is the same;
+    /// a few stay unscored, as in a real workspace.
+    async fn score_demo_ideas(
+        &self,
+        demo: &[DemoIdea],
+        ids: &HashMap<String, IdeaId>,
+        admin: UserId,
+    ) -> AppResult<()> {
+        use bearing_domain::rice::{CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH};
+        for (k, d) in demo.iter().enumerate() {
+            let Some(id) = ids.get(&d.key) else { continue };
+            if k % 5 == 4 {
+                continue;
+            }
+            let reach = STANDARD_REACH[(k * 7 + 1) % STANDARD_REACH.len()].0;
+            let impact = IMPACT[(k * 3 + 1) % IMPACT.len()].0;
+            let confidence = CONFIDENCE[k % CONFIDENCE.len()].0;
+            let effort = d.effort_months.unwrap_or(((k % 6) + 1) as f64);
+            let rice = Rice::from_factors(reach, impact, confidence, effort);
+            self.db
+                .set_rice(*id, Some(&rice), ReachMode::Standard, Some(admin))
+                .await?;
+        }
+        Ok(())
     }
 }
 

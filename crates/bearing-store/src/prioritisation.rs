@@ -29,10 +29,13 @@ const IDEAS_OF_NOTE: &str = "SELECT idea_id FROM links WHERE note_id = $1";
 const IDEAS_OF_CUSTOMER: &str = "SELECT DISTINCT l.idea_id FROM links l JOIN notes n ON n.id = l.note_id WHERE n.customer_id = $1";
 const UNRANKED_IN_AREA: &str =
     "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL ORDER BY id";
+const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL LIMIT 1";
 const SET_RANK: &str = "UPDATE ideas SET board_rank = $2 WHERE id = $1";
 const RANK_OF: &str = "SELECT area_id, board_rank FROM ideas WHERE id = $1";
-const ABOVE: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank < $2 ORDER BY board_rank DESC LIMIT 2";
-const BELOW: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank > $2 ORDER BY board_rank ASC LIMIT 2";
+const ABOVE: &str =
+    "SELECT id FROM ideas WHERE area_id = $1 AND board_rank < $2 ORDER BY board_rank DESC LIMIT 2";
+const BELOW: &str =
+    "SELECT id FROM ideas WHERE area_id = $1 AND board_rank > $2 ORDER BY board_rank ASC LIMIT 2";
 const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 const PUT_SETTING: &str = "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
 
@@ -144,6 +147,12 @@ impl Db {
     /// Give every unranked idea in `area` a place at the bottom of its
     /// board, oldest first (ideas made before boards existed).
     pub async fn ensure_board_ranks(&self, area: AreaId) -> StoreResult<()> {
+        // Almost always there is nothing to do: check with a read before
+        // taking the write lock, or every board view would queue on it.
+        let any: Option<Uuid> = on_db!(self, p => sqlx::query_scalar(ANY_UNRANKED).bind(area.0).fetch_optional(p).await)?;
+        if any.is_none() {
+            return Ok(());
+        }
         let mut tx = self.begin().await?;
         let unranked: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
         for id in unranked {
@@ -231,13 +240,19 @@ impl Db {
     /// The two nearest ideas above and below `idea` on its board (nearest
     /// first), for moving one step without JavaScript.
     pub async fn board_neighbours(&self, idea: IdeaId) -> StoreResult<(Vec<IdeaId>, Vec<IdeaId>)> {
-        let (area, rank): (Option<Uuid>, Option<String>) = on_db!(self, p => sqlx::query_as(RANK_OF).bind(idea.0).fetch_one(p).await)?;
+        let (area, rank): (Option<Uuid>, Option<String>) =
+            on_db!(self, p => sqlx::query_as(RANK_OF).bind(idea.0).fetch_one(p).await)?;
         let (Some(area), Some(rank)) = (area, rank) else {
             return Ok((vec![], vec![]));
         };
-        let above: Vec<Uuid> = on_db!(self, p => sqlx::query_scalar(ABOVE).bind(area).bind(&rank).fetch_all(p).await)?;
-        let below: Vec<Uuid> = on_db!(self, p => sqlx::query_scalar(BELOW).bind(area).bind(&rank).fetch_all(p).await)?;
-        Ok((above.into_iter().map(IdeaId).collect(), below.into_iter().map(IdeaId).collect()))
+        let above: Vec<Uuid> =
+            on_db!(self, p => sqlx::query_scalar(ABOVE).bind(area).bind(&rank).fetch_all(p).await)?;
+        let below: Vec<Uuid> =
+            on_db!(self, p => sqlx::query_scalar(BELOW).bind(area).bind(&rank).fetch_all(p).await)?;
+        Ok((
+            above.into_iter().map(IdeaId).collect(),
+            below.into_iter().map(IdeaId).collect(),
+        ))
     }
 
     /// A workspace setting.
@@ -262,6 +277,7 @@ pub const STATEMENTS: &[&str] = &[
     IDEAS_OF_NOTE,
     IDEAS_OF_CUSTOMER,
     UNRANKED_IN_AREA,
+    ANY_UNRANKED,
     SET_RANK,
     RANK_OF,
     ABOVE,

@@ -513,7 +513,12 @@ pub fn build() -> Value {
     for op in ROUTES {
         let mut o = json!({"summary": op.summary, "operationId": format!("{}{}", op.method, op.path.replace(['/', '{', '}', '.'], "_"))});
         let mut params: Vec<Value> = Vec::new();
-        for name in op.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n)) {
+        for name in op
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(n, _)| n))
+        {
             params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
         }
         let mut query: Vec<(&str, &str)> = op.query.to_vec();

@@ -65,7 +65,11 @@ fn score(v: f64) -> String {
 }
 
 /// `GET /board?area=KEY`.
-pub async fn page(State(state): State<AppState>, session: Session, Query(q): Query<BoardQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<BoardQuery>,
+) -> Response {
     let areas = match state.app.areas().await {
         Ok(a) => a,
         Err(e) => return error::page(e),
@@ -98,7 +102,14 @@ pub async fn page(State(state): State<AppState>, session: Session, Query(q): Que
                         idea,
                     })
                     .collect();
-                next = p.next_cursor.map(|c| format!("/board?area={}&cursor={}&offset={}", a.key, c, offset + items.len()));
+                next = p.next_cursor.map(|c| {
+                    format!(
+                        "/board?area={}&cursor={}&offset={}",
+                        a.key,
+                        c,
+                        offset + items.len()
+                    )
+                });
             }
             Err(e) => return error::page(e),
         }
@@ -106,7 +117,10 @@ pub async fn page(State(state): State<AppState>, session: Session, Query(q): Que
     let current = area.as_ref().map(|a| a.key.clone()).unwrap_or_default();
     render(&BoardPage {
         nav: Nav::new(&session, "board"),
-        areas: areas.iter().map(|a| (a.key.clone(), a.name.clone(), a.key == current)).collect(),
+        areas: areas
+            .iter()
+            .map(|a| (a.key.clone(), a.name.clone(), a.key == current))
+            .collect(),
         editable: session.actor.user.role.can_manage(),
         area,
         items,
@@ -130,7 +144,12 @@ pub struct StepForm {
 }
 
 /// `POST /ideas/{id}/step`: move one place up or down, then back to the board.
-pub async fn step(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(f): Form<StepForm>) -> Response {
+pub async fn step(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<StepForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
@@ -138,7 +157,11 @@ pub async fn step(State(state): State<AppState>, session: Session, Path(id): Pat
         return error::not_found("idea");
     };
     match state.app.step_idea(&session.actor, id, f.dir == "up").await {
-        Ok(_) => Redirect::to(&format!("/board?area={}#idea-{id}", crate::auth::urlencode(&f.area))).into_response(),
+        Ok(_) => Redirect::to(&format!(
+            "/board?area={}#idea-{id}",
+            crate::auth::urlencode(&f.area)
+        ))
+        .into_response(),
         Err(e) => error::page(e),
     }
 }

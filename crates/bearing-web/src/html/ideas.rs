@@ -172,7 +172,11 @@ async fn build_list(
                 status: r.idea.status,
                 labels: r.idea.labels,
                 updated: ago(r.idea.updated_at),
-                rice: r.idea.rice.as_ref().map_or("–".into(), |x| short_number(x.score)),
+                rice: r
+                    .idea
+                    .rice
+                    .as_ref()
+                    .map_or("–".into(), |x| short_number(x.score)),
                 demand: short_number(r.idea.demand_score),
             })
             .collect(),
@@ -415,7 +419,13 @@ async fn idea_page(
     let d = state.app.idea_detail(id).await?;
     let demand = state.app.demand_breakdown(id).await?;
     let mode = state.app.reach_mode().await?;
-    let priority = PriorityView::new(&d.idea, mode, &demand, session.actor.user.role.can_manage(), rice_errors);
+    let priority = PriorityView::new(
+        &d.idea,
+        mode,
+        &demand,
+        session.actor.user.role.can_manage(),
+        rice_errors,
+    );
     let mut seen: Vec<(CustomerId, i64)> = Vec::new();
     for n in &d.notes {
         if let Some(c) = &n.customer
@@ -484,9 +494,25 @@ async fn idea_page(
 }
 
 /// The idea page with errors on the RICE form (status 422).
-pub async fn show_with_rice_errors(state: &AppState, session: &Session, id: IdeaId, rice_errors: FormErrors) -> Response {
-    match idea_page(state, session, id, String::new(), FormErrors::none(), rice_errors).await {
-        Ok(p) => crate::html::layout::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &p),
+pub async fn show_with_rice_errors(
+    state: &AppState,
+    session: &Session,
+    id: IdeaId,
+    rice_errors: FormErrors,
+) -> Response {
+    match idea_page(
+        state,
+        session,
+        id,
+        String::new(),
+        FormErrors::none(),
+        rice_errors,
+    )
+    .await
+    {
+        Ok(p) => {
+            crate::html::layout::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &p)
+        }
         Err(e) => error::page(e),
     }
 }
@@ -500,7 +526,16 @@ pub async fn show(
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };
-    match idea_page(&state, &session, id, String::new(), FormErrors::none(), FormErrors::none()).await {
+    match idea_page(
+        &state,
+        &session,
+        id,
+        String::new(),
+        FormErrors::none(),
+        FormErrors::none(),
+    )
+    .await
+    {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
     }
@@ -543,10 +578,12 @@ pub async fn comment(
     {
         Ok(_) => Redirect::to(&format!("/ideas/{id}#comments")).into_response(),
         Err(e) => match form_error(e, &["body"]) {
-            Ok(errors) => match idea_page(&state, &session, id, f.body, errors, FormErrors::none()).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            },
+            Ok(errors) => {
+                match idea_page(&state, &session, id, f.body, errors, FormErrors::none()).await {
+                    Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
+                    Err(e) => error::page(e),
+                }
+            }
             Err(e) => error::page(e),
         },
     }

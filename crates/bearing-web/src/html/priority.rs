@@ -105,7 +105,13 @@ fn options(scale: &[(f64, &str)], current: Option<f64>) -> Vec<ScaleOption> {
 
 impl PriorityView {
     /// Build the card for `idea`.
-    pub fn new(idea: &Idea, mode: ReachMode, demand: &DemandBreakdown, can_score: bool, errors: FormErrors) -> Self {
+    pub fn new(
+        idea: &Idea,
+        mode: ReachMode,
+        demand: &DemandBreakdown,
+        can_score: bool,
+        errors: FormErrors,
+    ) -> Self {
         let r = idea.rice.as_ref();
         let factors = match r {
             Some(r) => vec![
@@ -117,13 +123,25 @@ impl PriorityView {
                         .unwrap_or("per quarter")
                         .to_string(),
                 },
-                Factor { name: "Impact", value: num(r.impact), label: rice::scale_label(rice::IMPACT, r.impact).unwrap_or("").to_string() },
+                Factor {
+                    name: "Impact",
+                    value: num(r.impact),
+                    label: rice::scale_label(rice::IMPACT, r.impact)
+                        .unwrap_or("")
+                        .to_string(),
+                },
                 Factor {
                     name: "Confidence",
                     value: format!("{:.0}%", r.confidence * 100.0),
-                    label: rice::scale_label(rice::CONFIDENCE, r.confidence).unwrap_or("").to_string(),
+                    label: rice::scale_label(rice::CONFIDENCE, r.confidence)
+                        .unwrap_or("")
+                        .to_string(),
                 },
-                Factor { name: "Effort", value: format!("{} pm", num(r.effort_months)), label: "person-months".into() },
+                Factor {
+                    name: "Effort",
+                    value: format!("{} pm", num(r.effort_months)),
+                    label: "person-months".into(),
+                },
             ],
             None => vec![],
         };
@@ -179,11 +197,21 @@ pub struct RiceForm {
 }
 
 fn parse(field: &str, v: &str) -> Result<f64, ValidationError> {
-    v.trim().parse::<f64>().map_err(|_| ValidationError::missing(field, format!("choose a value for {}", field.replace('_', " "))))
+    v.trim().parse::<f64>().map_err(|_| {
+        ValidationError::missing(
+            field,
+            format!("choose a value for {}", field.replace('_', " ")),
+        )
+    })
 }
 
 /// `POST /ideas/{id}/rice`: score the idea, or show the error on the page.
-pub async fn score(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(f): Form<RiceForm>) -> Response {
+pub async fn score(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<RiceForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }
@@ -204,7 +232,15 @@ pub async fn score(State(state): State<AppState>, session: Session, Path(id): Pa
     };
     match result {
         Ok(_) => Redirect::to(&format!("/ideas/{id}#priority")).into_response(),
-        Err(AppError::Invalid(v)) => crate::html::ideas::show_with_rice_errors(&state, &session, id, FormErrors::from_validation(&v, FIELDS)).await,
+        Err(AppError::Invalid(v)) => {
+            crate::html::ideas::show_with_rice_errors(
+                &state,
+                &session,
+                id,
+                FormErrors::from_validation(&v, FIELDS),
+            )
+            .await
+        }
         Err(e) => error::page(e),
     }
 }

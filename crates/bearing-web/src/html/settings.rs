@@ -36,7 +36,11 @@ pub struct SettingsQuery {
 }
 
 /// `GET /settings`.
-pub async fn page(State(state): State<AppState>, session: Session, axum::extract::Query(q): axum::extract::Query<SettingsQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
+) -> Response {
     match state.app.reach_mode().await {
         Ok(mode) => render(&SettingsPage {
             nav: Nav::new(&session, "settings"),
@@ -61,7 +65,11 @@ pub struct SettingsForm {
 }
 
 /// `POST /settings`.
-pub async fn save(State(state): State<AppState>, session: Session, Form(f): Form<SettingsForm>) -> Response {
+pub async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Form(f): Form<SettingsForm>,
+) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;
     }

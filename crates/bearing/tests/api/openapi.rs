@@ -35,7 +35,9 @@ backend_test!(
                 let close = path[open..].find('}').unwrap() + open;
                 let name = path[open + 1..close].to_string();
                 assert!(
-                    declared.as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == name.as_str() && p["in"] == "path")),
+                    declared.as_array().is_some_and(|ps| ps
+                        .iter()
+                        .any(|p| p["name"] == name.as_str() && p["in"] == "path")),
                     "{} {}: path parameter {name} is not declared",
                     op.method,
                     op.path

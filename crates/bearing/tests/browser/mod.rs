@@ -12,6 +12,8 @@ use bearing_web::WebConfig;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::time::Duration;
 
+mod sessions;
+
 /// The WebDriver URL, or `None` (after saying so) when browser tests are off.
 fn webdriver_url() -> Option<String> {
     match std::env::var("BEARING_TEST_WEBDRIVER_URL")

@@ -5,6 +5,7 @@
 /// Users, sessions and API tokens (through the app, for password hashing).
 mod accounts;
 /// Customers, contacts, the unique-name rule.
+mod board;
 mod customers;
 /// Loading the demo workspace end to end.
 mod demo;

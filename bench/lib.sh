@@ -1,0 +1,58 @@
+# Shared pieces of the benchmark scripts: build, a throwaway PostgreSQL,
+# starting and stopping a server, and a wrk run that saves its output.
+# Source it; set OUT (results folder) first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+cargo build --release -p bearing
+BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
+PORT="${PORT:-18080}"
+SERVER_PID=""
+PG_DIR=""
+
+bench_cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$PG_DIR" ] && scripts/pg-throwaway stop "$PG_DIR" >/dev/null 2>&1 || true
+}
+trap bench_cleanup EXIT
+
+# database_url BACKEND NAME: a fresh database for BACKEND, echoed as a URL.
+database_url() {
+  case "$1" in
+    sqlite) rm -f "$OUT/$2".db*; echo "sqlite://$PWD/$OUT/$2.db" ;;
+    postgres)
+      if [ -z "$PG_DIR" ]; then eval "$(scripts/pg-throwaway start)"; fi
+      psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
+      echo "${PG_URL%/*}/$2" ;;
+  esac
+}
+
+# start_server URL: serve URL on $PORT and wait for /healthz.
+start_server() {
+  $BIN --database "$1" serve --bind "127.0.0.1:$PORT" >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0; sleep 0.2; done
+  echo "server did not start; see $OUT/server.log" >&2; return 1
+}
+
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+# api_token URL: a fresh API token for the demo admin.
+api_token() { $BIN --database "$1" token create --email admin@bearing.local --name bench 2>/dev/null; }
+
+# session_cookie: sign in as the demo admin and print the session cookie.
+session_cookie() {
+  curl -s -o /dev/null -D - -X POST "http://127.0.0.1:$PORT/signin" \
+    --data-urlencode "email=admin@bearing.local" --data-urlencode "password=bearing-demo" --data-urlencode "next=/inbox" \
+    | grep -i '^set-cookie: bearing_session=' | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*).*/\1/'
+}
+
+# load NAME HEADER PATH: 16 connections for $DURATION; output to $OUT/NAME.txt.
+load() {
+  echo "==> $1: 16 connections, $DURATION, $3"
+  curl -fs -H "$2" "http://127.0.0.1:$PORT$3" -o /dev/null || { echo "request failed: $3" >&2; return 1; }
+  wrk -t2 -c16 -d"$DURATION" --latency -H "$2" "http://127.0.0.1:$PORT$3" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec"
+}
+
+machine() { echo "==> machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%F)"; }
