@@ -154,7 +154,7 @@ async fn sessions_page(
         })
         .collect();
     Ok(SessionsPage {
-        nav: Nav::new(session, "sessions"),
+        nav: Nav::new(session, "prioritise"),
         rows,
         can_manage: session.actor.user.role.can_manage(),
         people,
@@ -385,7 +385,7 @@ async fn session_page(
         render_matrix(&points)
     });
     Ok(SessionPage {
-        nav: Nav::new(session, "sessions"),
+        nav: Nav::new(session, "prioritise"),
         id: d.session.id.to_string(),
         title: d.session.title,
         milestone: d.session.milestone,
