@@ -14,6 +14,7 @@ pub mod exercise;
 pub mod ids;
 pub mod inputs;
 pub mod limits;
+pub mod merge;
 pub mod query;
 pub mod rank;
 pub mod rice;

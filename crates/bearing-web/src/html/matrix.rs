@@ -16,8 +16,10 @@ const LEFT: f64 = 64.0;
 const TOP: f64 = 16.0;
 const RIGHT: f64 = 16.0;
 const BOTTOM: f64 = 56.0;
-/// Keep dots off the plot's edges so labels stay readable.
+/// Keep dots off the plot's side edges so labels stay readable.
 const PAD: f64 = 22.0;
+/// Keep dots below the quadrant names along the top of each cell.
+const PAD_TOP: f64 = 44.0;
 /// Longest label drawn beside a dot, in characters.
 const LABEL_CHARS: usize = 28;
 
@@ -130,11 +132,13 @@ pub fn render_matrix(points: &[(MatrixPoint, String)]) -> String {
     let mut seen: HashMap<(i64, i64), u32> = HashMap::new();
     for (p, title) in points {
         let x = LEFT + PAD + p.x.clamp(0.0, 1.0) * (pw - 2.0 * PAD);
-        let y = TOP + PAD + (1.0 - p.y.clamp(0.0, 1.0)) * (ph - 2.0 * PAD);
+        let y = TOP + PAD_TOP + (1.0 - p.y.clamp(0.0, 1.0)) * (ph - PAD_TOP - PAD);
         let slot = seen
             .entry((x.round() as i64, y.round() as i64))
             .or_insert(0);
-        let dy = f64::from(*slot) * 15.0;
+        // Stack away from the nearest horizontal edge: down in the top half,
+        // up in the bottom half, so stacked labels never cross an axis.
+        let dy = f64::from(*slot) * if p.y >= 0.5 { 15.0 } else { -15.0 };
         *slot += 1;
         let (_, ink) = quadrant_style(p.quadrant);
         let right_side = p.x > 0.6;
