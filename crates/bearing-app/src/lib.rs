@@ -10,8 +10,10 @@ pub mod error;
 pub mod exercises;
 pub mod generate;
 pub mod ideas;
+pub mod merges;
 pub mod notes;
 pub mod prioritisation;
+pub mod search;
 pub mod sessions;
 pub mod views;
 

@@ -18,6 +18,7 @@ pub mod merge;
 pub mod query;
 pub mod rank;
 pub mod rice;
+pub mod search;
 pub mod timestamp;
 pub mod voting;
 

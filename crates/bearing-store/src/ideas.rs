@@ -283,6 +283,8 @@ impl Db {
     ) -> StoreResult<Page<Idea>> {
         let mut q = Query::select();
         q.from("ideas").columns(IDEA_COLUMNS.map(|c| ("ideas", c)));
+        // Merged-away ideas live on only as redirects to their survivor.
+        q.and_where(Expr::col(("ideas", "merged_into")).is_null());
         if let Some(s) = f.status {
             q.and_where(Expr::col(("ideas", "status")).eq(s.as_str()));
         }

@@ -22,10 +22,12 @@ pub mod exercises;
 pub mod ideas;
 pub mod links;
 pub mod list;
+pub mod merges;
 pub mod migrate;
 pub mod notes;
 pub mod prioritisation;
 pub mod rows;
+pub mod search;
 pub mod sessions;
 pub mod users;
 

@@ -33,6 +33,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_prioritisation.sql"),
         postgres: include_str!("../migrations/postgres/0002_prioritisation.sql"),
     },
+    Migration {
+        version: 3,
+        name: "search",
+        sqlite: include_str!("../migrations/sqlite/0003_search.sql"),
+        postgres: include_str!("../migrations/postgres/0003_search.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "merges",
+        sqlite: include_str!("../migrations/sqlite/0004_merges.sql"),
+        postgres: include_str!("../migrations/postgres/0004_merges.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

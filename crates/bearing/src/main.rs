@@ -7,6 +7,12 @@ mod commands;
 mod config;
 
 use clap::{Parser, Subcommand};
+
+/// mimalloc rather than glibc's allocator: rows cross between sqlx's SQLite
+/// worker threads and tokio's, and glibc then serialises on its arena locks
+/// (45% of inbox CPU time in a profile; see docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::{ConfigArgs, Settings};
 
 /// Bearing: self-hosted product management. Feedback in, prioritised ideas out.

@@ -6,5 +6,7 @@
 mod api;
 /// Pages in headless Chromium: sign in, triage a note into an idea.
 mod browser;
+/// Similar-ideas quality: recall@5 on a labelled set, both backends.
+mod quality;
 /// Storage: migrations, schema parity, every SQL statement, repositories.
 mod store;

@@ -17,7 +17,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
     Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     let p = Params(q);
     p.only(&["segment", "owner_id"])?;
     let f = CustomerFilter {
@@ -30,7 +30,6 @@ pub(super) async fn list(
             .await?,
     ))
 }
-
 pub(super) async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -41,7 +40,6 @@ pub(super) async fn create(
         Json(s.app.create_customer(&a, input).await?),
     ))
 }
-
 pub(super) async fn show(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -54,7 +52,6 @@ pub(super) async fn show(
         "idea_ids": d.ideas.iter().map(|i| i.id).collect::<Vec<_>>(),
     })))
 }
-
 pub(super) async fn update(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -67,7 +64,6 @@ pub(super) async fn update(
             .await?,
     ))
 }
-
 pub(super) async fn contacts(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -77,7 +73,6 @@ pub(super) async fn contacts(
         json!({ "items": s.app.contacts_of(path_id(&id, "customer")?).await? }),
     ))
 }
-
 pub(super) async fn create_contact(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -88,7 +83,6 @@ pub(super) async fn create_contact(
         Json(s.app.create_contact(&a, input).await?),
     ))
 }
-
 pub(super) async fn show_contact(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -96,7 +90,6 @@ pub(super) async fn show_contact(
 ) -> ApiResult<Json<Contact>> {
     Ok(Json(s.app.contact(path_id(&id, "contact")?).await?))
 }
-
 pub(super) async fn update_contact(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

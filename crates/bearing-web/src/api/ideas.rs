@@ -18,7 +18,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
     Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     let p = Params(q);
     p.only(&[
         "status",
@@ -42,7 +42,6 @@ pub(super) async fn list(
             .await?,
     ))
 }
-
 pub(super) async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -53,21 +52,29 @@ pub(super) async fn create(
         Json(s.app.create_idea(&a, input).await?),
     ))
 }
-
 pub(super) async fn show(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let d = s.app.idea_detail(path_id(&id, "idea")?).await?;
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let id = path_id(&id, "idea")?;
+    // A merged-away idea's id answers with a permanent redirect to the survivor.
+    if let Some(survivor) = s.app.merged_into(id).await? {
+        return Ok(
+            axum::response::Redirect::permanent(&format!("/api/v1/ideas/{survivor}"))
+                .into_response(),
+        );
+    }
+    let d = s.app.idea_detail(id).await?;
     Ok(Json(json!({
         "idea": d.idea, "area": d.area,
         "owner": d.owner.map(|u| json!({"id": u.id, "name": u.name})),
         "followers": d.followers.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
         "note_count": d.notes.len(),
-    })))
+    }))
+    .into_response())
 }
-
 pub(super) async fn update(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -78,7 +85,6 @@ pub(super) async fn update(
         s.app.update_idea(&a, path_id(&id, "idea")?, ch).await?,
     ))
 }
-
 pub(super) async fn notes(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -87,7 +93,6 @@ pub(super) async fn notes(
     let d = s.app.idea_detail(path_id(&id, "idea")?).await?;
     Ok(Json(json!({ "items": d.notes })))
 }
-
 pub(super) async fn comments(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -97,7 +102,6 @@ pub(super) async fn comments(
         json!({ "items": s.app.comments(path_id(&id, "idea")?).await? }),
     ))
 }
-
 pub(super) async fn comment(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -109,7 +113,6 @@ pub(super) async fn comment(
         Json(s.app.comment(&a, path_id(&id, "idea")?, input).await?),
     ))
 }
-
 pub(super) async fn follow(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -118,7 +121,6 @@ pub(super) async fn follow(
     s.app.follow(&a, path_id(&id, "idea")?, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-
 pub(super) async fn unfollow(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -127,7 +129,6 @@ pub(super) async fn unfollow(
     s.app.follow(&a, path_id(&id, "idea")?, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-
 pub(super) async fn update_comment(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

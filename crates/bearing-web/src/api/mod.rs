@@ -8,10 +8,12 @@ mod customers;
 mod exercises;
 mod ideas;
 mod links;
+mod merges;
 mod notes;
 pub mod openapi;
 mod params;
 mod prioritisation;
+mod search;
 mod sessions;
 
 use crate::AppState;
@@ -44,8 +46,13 @@ pub fn routes() -> Router<AppState> {
         .route("/notes/{id}/process", post(notes::process))
         .route("/notes/{id}/links", get(notes::links))
         .route("/ideas", get(ideas::list).post(ideas::create))
+        .route("/ideas/similar", get(search::similar))
+        .route("/search", get(search::search))
         .route("/ideas/{id}", get(ideas::show).patch(ideas::update))
         .route("/ideas/{id}/notes", get(ideas::notes))
+        .route("/ideas/{id}/merge", post(merges::merge))
+        .route("/ideas/{id}/merges", get(merges::list))
+        .route("/merges/{merge_id}/unmerge", post(merges::unmerge))
         .route(
             "/ideas/{id}/comments",
             get(ideas::comments).post(ideas::comment),
@@ -103,7 +110,12 @@ async fn not_found() -> crate::error::ApiError {
     )
 }
 
-/// A page of results as JSON: `{"items": [...], "next_cursor": ...}`.
-pub(crate) fn page_json<T: serde::Serialize>(p: bearing_domain::Page<T>) -> Json<Value> {
-    Json(json!({ "items": p.items, "next_cursor": p.next_cursor }))
+/// A page of results as JSON: `{"items": [...], "next_cursor": ...}`,
+/// serialised straight from the rows (no intermediate `Value` tree: lists
+/// are the API's hot path).
+pub(crate) fn page_json<T: serde::Serialize>(
+    p: bearing_domain::Page<T>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    Json(p).into_response()
 }

@@ -17,7 +17,7 @@ pub(super) async fn list(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
     Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     let p = Params(q);
     p.only(&[
         "state",
@@ -45,7 +45,6 @@ pub(super) async fn list(
         .await?;
     Ok(page_json(page))
 }
-
 pub(super) async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -56,7 +55,6 @@ pub(super) async fn create(
         Json(s.app.create_note(&a, input).await?),
     ))
 }
-
 pub(super) async fn show(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -69,7 +67,6 @@ pub(super) async fn show(
         "ideas": d.ideas,
     })))
 }
-
 pub(super) async fn update(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -80,7 +77,6 @@ pub(super) async fn update(
         s.app.update_note(&a, path_id(&id, "note")?, ch).await?,
     ))
 }
-
 pub(super) async fn process(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -92,7 +88,6 @@ pub(super) async fn process(
         json!({ "note": r.note, "new_idea_id": r.new_idea, "linked_idea_ids": r.linked }),
     ))
 }
-
 pub(super) async fn links(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,

@@ -54,6 +54,50 @@ pub const ROUTES: &[Operation] = &[
     op!("get", "/me", "The user the token acts as", None, 200, None),
     op!(
         "get",
+        "/search",
+        "Full-text search over notes, ideas and customers, best first (query syntax: words, \"phrases\", -exclusions)",
+        None,
+        200,
+        Some("SearchPage"),
+        &[
+            (
+                "q",
+                "the query, required, at most 200 characters and 12 words or phrases"
+            ),
+            ("type", "note|idea|customer"),
+            ("area_id", "ideas in this area; notes linked to one"),
+            ("state", "a note state or an idea status"),
+            (
+                "customer_id",
+                "notes of, ideas asked for by, or the customer"
+            ),
+            ("from", "created on or after, yyyy-mm-dd"),
+            ("to", "created on or before, yyyy-mm-dd"),
+            ("cursor", "next_cursor from the previous page"),
+            ("limit", "results per page, 1-100, default 20")
+        ]
+    ),
+    op!(
+        "get",
+        "/ideas/similar",
+        "Existing ideas most similar to a text or a note, best first",
+        None,
+        200,
+        Some("SimilarIdeas"),
+        &[
+            (
+                "text",
+                "text to compare (a note or a new idea's title and problem)"
+            ),
+            (
+                "note_id",
+                "compare this note's text; its linked ideas are left out"
+            ),
+            ("limit", "1-50, default 5")
+        ]
+    ),
+    op!(
+        "get",
         "/customers",
         "List customers",
         None,
@@ -299,6 +343,30 @@ pub const ROUTES: &[Operation] = &[
         Some("Link")
     ),
     op!("get", "/links/{id}", "A link", None, 200, Some("Link")),
+    op!(
+        "post",
+        "/ideas/{id}/merge",
+        "Merge this idea into another (PMs and admins): notes, votes, followers, comments, scores and labels move to the survivor in one transaction; this idea's URL and id then redirect there",
+        Some("MergeRequest"),
+        200,
+        Some("MergeResult")
+    ),
+    op!(
+        "get",
+        "/ideas/{id}/merges",
+        "Merges into this idea, newest first, undone ones included",
+        None,
+        200,
+        Some("MergeList")
+    ),
+    op!(
+        "post",
+        "/merges/{merge_id}/unmerge",
+        "Undo a merge within 30 days (PMs and admins): everything moves back",
+        None,
+        200,
+        Some("Merge")
+    ),
     op!("delete", "/links/{id}", "Remove a link", None, 204, None),
     op!(
         "get",
@@ -472,6 +540,7 @@ fn schemas() -> Value {
         "SessionDetail": super::sessions::schema("SessionDetail"),
         "NewNomination": super::sessions::schema("NewNomination"),
         "NewVote": super::sessions::schema("NewVote"),
+        "MergeRequest": super::merges::schema("MergeRequest"), "Merge": super::merges::schema("Merge"), "MergeResult": super::merges::schema("MergeResult"), "MergeList": super::merges::schema("MergeList"),
         "Vote": super::sessions::schema("Vote"),
         "Idea": {"type": "object", "properties": {"id": id, "title": {"type": "string"}, "problem": {"type": "string"}, "proposal": {"type": "string"}, "area_id": nid, "owner_id": nid,
             "status": vocab(IdeaStatus::keys()), "effort_months": {"type": ["number", "null"]}, "timeframe": {"type": ["string", "null"], "enum": Timeframe::keys()},
@@ -482,6 +551,7 @@ fn schemas() -> Value {
         "IdeaChanges": obj(&[], json!({"title": {"type": "string"}, "problem": {"type": "string"}, "proposal": {"type": "string"}, "area_id": id, "owner_id": id, "status": vocab(IdeaStatus::keys()),
             "effort_months": {"type": "number", "exclusiveMinimum": 0}, "timeframe": vocab(Timeframe::keys()), "due_date": {"type": "string", "format": "date"}, "labels": strs, "tracker_links": strs})),
         "IdeaPage": page("Idea"),
+        "SearchHit": {"type": "object", "properties": {"type": vocab(vec!["note", "idea", "customer"]), "id": id, "title": {"type": "string"}, "snippet_html": {"type": "string", "description": "HTML-escaped excerpt with matches in <mark>"}, "score": {"type": "number", "description": "0..1, higher is more relevant"}, "created_at": ts, "detail": {"type": ["string", "null"], "description": "note: customer name; idea: status; customer: segment"}}}, "SearchPage": page("SearchHit"), "SimilarIdeas": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"id": id, "title": {"type": "string"}, "status": vocab(IdeaStatus::keys()), "score": {"type": "number"}}}}}},
         "ProcessNote": obj(&[], json!({
             "links": {"type": "array", "items": obj(&["idea_id"], json!({"idea_id": id, "excerpt": {"type": "string", "description": "must be text from the note"}}))},
             "new_idea": r("NewIdea"), "new_idea_excerpt": {"type": "string"}, "underlying_need": {"type": "string"}, "workaround": {"type": "string"},

@@ -28,7 +28,6 @@ pub(super) async fn get_settings(
 pub(super) struct PrioritisationSettings {
     reach_mode: ReachMode,
 }
-
 pub(super) async fn put_settings(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -38,7 +37,6 @@ pub(super) async fn put_settings(
         json!({ "reach_mode": s.app.set_reach_mode(&a, b.reach_mode).await? }),
     ))
 }
-
 pub(super) async fn put_rice(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -49,7 +47,6 @@ pub(super) async fn put_rice(
         s.app.score_idea(&a, path_id(&id, "idea")?, input).await?,
     ))
 }
-
 pub(super) async fn delete_rice(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -57,7 +54,6 @@ pub(super) async fn delete_rice(
 ) -> ApiResult<Json<Idea>> {
     Ok(Json(s.app.clear_rice(&a, path_id(&id, "idea")?).await?))
 }
-
 pub(super) async fn demand(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
@@ -68,13 +64,12 @@ pub(super) async fn demand(
             .unwrap_or_default(),
     ))
 }
-
 pub(super) async fn board(
     State(s): State<AppState>,
     ApiActor(_): ApiActor,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<axum::response::Response> {
     let p = Params(q);
     p.only(&[])?;
     Ok(page_json(
@@ -91,7 +86,6 @@ pub(super) struct Move {
     #[serde(default)]
     before_id: Option<IdeaId>,
 }
-
 pub(super) async fn move_idea(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

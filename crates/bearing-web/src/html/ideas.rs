@@ -244,6 +244,8 @@ pub struct NewIdeaPage {
     pub timeframes: Vec<Choice>,
     /// Validation errors.
     pub errors: FormErrors,
+    /// Existing ideas like the title typed so far (server-rendered fallback).
+    pub similar: crate::html::search::SimilarPartial,
 }
 
 async fn new_idea_page(
@@ -258,7 +260,16 @@ async fn new_idea_page(
     } else {
         form.status.as_str()
     };
+    let similar = if form.title.trim().is_empty() {
+        crate::html::search::SimilarPartial {
+            ideas: Vec::new(),
+            asked: false,
+        }
+    } else {
+        crate::html::search::similar_for(state, &form.title, &form.problem).await?
+    };
     Ok(NewIdeaPage {
+        similar,
         nav: Nav::new(session, "ideas"),
         areas: area_choices(&areas, &form.area_id, "No area"),
         statuses: choices(
@@ -277,8 +288,17 @@ async fn new_idea_page(
 }
 
 /// `GET /ideas/new`.
-pub async fn new_form(State(state): State<AppState>, session: Session) -> Response {
-    match new_idea_page(&state, &session, IdeaForm::default(), FormErrors::none()).await {
+pub async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<crate::html::search::SimilarQuery>,
+) -> Response {
+    let form = IdeaForm {
+        title: q.title,
+        problem: q.problem,
+        ..Default::default()
+    };
+    match new_idea_page(&state, &session, form, FormErrors::none()).await {
         Ok(p) => render(&p),
         Err(e) => error::page(e),
     }
@@ -406,6 +426,8 @@ pub struct IdeaPage {
     pub errors: FormErrors,
     /// The Priority card.
     pub priority: PriorityView,
+    /// The merge card (duplicates).
+    pub merges: crate::html::merges::MergeCard,
 }
 
 async fn idea_page(
@@ -417,6 +439,7 @@ async fn idea_page(
     rice_errors: FormErrors,
 ) -> Result<IdeaPage, AppError> {
     let d = state.app.idea_detail(id).await?;
+    let merges = crate::html::merges::card(state, session, &d.idea).await?;
     let demand = state.app.demand_breakdown(id).await?;
     let mode = state.app.reach_mode().await?;
     let priority = PriorityView::new(
@@ -490,6 +513,7 @@ async fn idea_page(
         comment,
         errors,
         priority,
+        merges,
     })
 }
 
@@ -526,6 +550,12 @@ pub async fn show(
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };
+    // A merged-away idea's page shows its survivor instead.
+    match state.app.merged_into(id).await {
+        Ok(Some(survivor)) => return Redirect::to(&format!("/ideas/{survivor}")).into_response(),
+        Ok(None) => {}
+        Err(e) => return error::page(e),
+    }
     match idea_page(
         &state,
         &session,

@@ -13,8 +13,10 @@ pub mod ideas;
 pub mod inbox;
 pub mod layout;
 pub mod matrix;
+pub mod merges;
 pub mod notes;
 pub mod priority;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
@@ -36,10 +38,14 @@ pub fn routes() -> Router<AppState> {
         .route("/notes/{id}/process", post(notes::process))
         .route("/ideas", get(ideas::list).post(ideas::create))
         .route("/ideas/new", get(ideas::new_form))
+        .route("/ideas/similar", get(search::similar))
+        .route("/search", get(search::page))
         .route("/ideas/{id}", get(ideas::show))
         .route("/ideas/{id}/comments", post(ideas::comment))
         .route("/ideas/{id}/follow", post(ideas::follow))
         .route("/ideas/{id}/rice", post(priority::score))
+        .route("/ideas/{id}/merge", post(merges::merge))
+        .route("/merges/{merge_id}/unmerge", post(merges::unmerge))
         .route("/exercises", get(exercises::list).post(exercises::create))
         .route("/exercises/{id}", get(exercises::show))
         .route("/exercises/{id}/scores", post(exercises::save))

@@ -256,6 +256,8 @@ pub struct NotePage {
     pub create_errors: FormErrors,
     /// Errors of the won't-do form.
     pub wont_errors: FormErrors,
+    /// Existing ideas most like this note (not yet linked), for one-click linking.
+    pub similar: Vec<bearing_app::search::SimilarIdea>,
 }
 
 fn parse_note_id(id: &str) -> Option<NoteId> {
@@ -314,6 +316,15 @@ async fn note_page(
         } else {
             (Vec::new(), Vec::new())
         };
+    let similar = if can_manage {
+        let linked: Vec<IdeaId> = d.ideas.iter().map(|l| l.idea.id).collect();
+        state
+            .app
+            .similar_ideas(&d.note.text, Some(id), &linked, 5)
+            .await?
+    } else {
+        Vec::new()
+    };
     let form = form.unwrap_or_else(|| ProcessForm {
         title: excerpt(&d.note.text, 80),
         problem: d.note.text.clone(),
@@ -365,6 +376,7 @@ async fn note_page(
         link_errors,
         create_errors,
         wont_errors,
+        similar,
     })
 }
 

@@ -12,6 +12,7 @@ use bearing_web::WebConfig;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::time::Duration;
 
+mod search;
 mod sessions;
 
 /// The WebDriver URL, or `None` (after saying so) when browser tests are off.

@@ -13,6 +13,8 @@ mod demo;
 mod exercises;
 /// Ideas, labels, areas, comments and followers.
 mod ideas;
+/// Merging ideas: everything moves, duplicates collapse, un-merge restores; count invariants over random cases.
+mod merges;
 /// Migration files, migrating from empty, schema parity between backends.
 mod migrations;
 /// Notes: insert, read, update, filters, bulk insert, reconnecting.
@@ -21,6 +23,8 @@ mod notes;
 mod pagination;
 /// Links and processing notes (atomicity, declining).
 mod process;
+/// Search: per-backend statements, FTS index kept in step with writes.
+mod search;
 /// Prioritisation sessions: budgets, refusals, concurrent votes, closing.
 mod sessions;
 /// Every static SQL statement prepares on both backends.

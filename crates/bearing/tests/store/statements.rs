@@ -19,8 +19,10 @@ const ALL: &[(&str, &[&str])] = &[
     ("exercises", bearing_store::exercises::STATEMENTS),
     ("ideas", bearing_store::ideas::STATEMENTS),
     ("links", bearing_store::links::STATEMENTS),
+    ("merges", bearing_store::merges::STATEMENTS),
     ("notes", bearing_store::notes::STATEMENTS),
     ("prioritisation", bearing_store::prioritisation::STATEMENTS),
+    ("search", bearing_store::search::STATEMENTS),
     ("sessions", bearing_store::sessions::STATEMENTS),
     ("users", bearing_store::users::STATEMENTS),
 ];
