@@ -29,6 +29,19 @@ impl App {
         Ok(())
     }
 
+    /// Refuse to change an idea that was merged away: the work belongs on
+    /// the idea it was merged into, which the message names.
+    pub(crate) async fn ensure_live(&self, idea: IdeaId, field: &str) -> AppResult<()> {
+        match self.db.merged_into(idea).await? {
+            None => Ok(()),
+            Some(survivor) => Err(ValidationError::new(
+                field,
+                format!("idea {idea} was merged into {survivor}; make the change there"),
+            )
+            .into()),
+        }
+    }
+
     /// Create an idea.
     pub async fn create_idea(&self, actor: &Actor, input: NewIdea) -> AppResult<Idea> {
         actor.must_manage()?;
@@ -42,6 +55,7 @@ impl App {
     pub async fn update_idea(&self, actor: &Actor, id: IdeaId, ch: IdeaChanges) -> AppResult<Idea> {
         actor.must_manage()?;
         let ch = ch.validate()?;
+        self.ensure_live(id, "id").await?;
         self.check_idea_refs(ch.area_id, ch.owner_id, "").await?;
         self.db
             .update_idea(id, ch, actor.id())
@@ -163,6 +177,7 @@ impl App {
     ) -> AppResult<Comment> {
         actor.must_contribute()?;
         let input = input.validate()?;
+        self.ensure_live(idea, "idea_id").await?;
         self.db
             .insert_comment(idea, actor.id(), &input.body)
             .await
@@ -201,6 +216,9 @@ impl App {
 
     /// Follow or unfollow an idea.
     pub async fn follow(&self, actor: &Actor, idea: IdeaId, follow: bool) -> AppResult<()> {
+        if follow {
+            self.ensure_live(idea, "idea_id").await?;
+        }
         self.db
             .set_following(idea, actor.user.id, follow)
             .await

@@ -170,6 +170,8 @@ impl App {
                         )),
                         other => other,
                     })?;
+                self.ensure_live(l.idea_id, &format!("links[{i}].idea_id"))
+                    .await?;
             }
             if let Some((idea, _)) = new_idea.as_deref() {
                 self.check_idea_refs(idea.area_id, idea.owner_id, "new_idea.")
@@ -194,6 +196,7 @@ impl App {
             .await
             .map_err(AppError::from)
             .map_err(missing_ref("idea_id", "idea"))?;
+        self.ensure_live(req.idea_id, "idea_id").await?;
         Ok(self
             .db
             .link_note(note, req.idea_id, excerpt.as_deref(), actor.id())

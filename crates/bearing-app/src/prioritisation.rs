@@ -67,6 +67,7 @@ impl App {
         actor.must_manage()?;
         let mode = self.reach_mode().await?;
         let rice = input.validate(mode)?;
+        self.ensure_live(idea, "id").await?;
         self.db
             .set_rice(idea, Some(&rice), mode, actor.id())
             .await
@@ -153,6 +154,7 @@ impl App {
         if let Some(a) = i.area_id {
             self.db.ensure_board_ranks(a).await?;
         }
+        self.ensure_live(idea, "id").await?;
         if after == Some(idea) || before == Some(idea) {
             return Err(ValidationError::new(
                 "after_id",

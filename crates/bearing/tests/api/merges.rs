@@ -300,3 +300,63 @@ backend_test!(
         assert!(!html.contains("Merged from"));
     }
 );
+
+backend_test!(
+    a_merged_away_idea_refuses_changes_and_names_the_survivor,
+    |t: TestApp| async move {
+        let (_, a) = t
+            .post(
+                "/api/v1/ideas",
+                serde_json::json!({"title": "Survivor", "problem": "p"}),
+            )
+            .await;
+        let (_, b) = t
+            .post(
+                "/api/v1/ideas",
+                serde_json::json!({"title": "Duplicate", "problem": "p"}),
+            )
+            .await;
+        let (a, b) = (
+            a["id"].as_str().unwrap().to_string(),
+            b["id"].as_str().unwrap().to_string(),
+        );
+        let (s, _) = t
+            .post(
+                &format!("/api/v1/ideas/{b}/merge"),
+                serde_json::json!({"into": a}),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::OK);
+        let (s, e) = t
+            .patch(
+                &format!("/api/v1/ideas/{b}"),
+                serde_json::json!({"title": "x"}),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains(&a), "{e}");
+        let (s, _) = t
+            .post(
+                &format!("/api/v1/ideas/{b}/comments"),
+                serde_json::json!({"body": "hi"}),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, n) = t
+            .post(
+                "/api/v1/notes",
+                serde_json::json!({"text": "t", "source": "email"}),
+            )
+            .await;
+        let (s, e) = t
+            .post(
+                &format!("/api/v1/notes/{}/process", n["id"].as_str().unwrap()),
+                serde_json::json!({"links": [{"idea_id": b}]}),
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["field"], "links[0].idea_id");
+        let (s, _) = t.call(reqwest::Method::PUT, &format!("/api/v1/ideas/{b}/rice"), Some(serde_json::json!({"reach": 10, "impact": 1, "confidence": 1, "effort_months": 1}))).await;
+        assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
