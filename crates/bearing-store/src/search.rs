@@ -34,40 +34,120 @@ pub struct SearchRow {
     pub detail: Option<String>,
 }
 
+/// How many matches per kind are ranked: the newest `candidates` (highest
+/// rowid on SQLite, highest UUIDv7 id on PostgreSQL) that match the query
+/// and filters. Ranking is exact within that window; older matches are not
+/// returned. Without the bound both engines score every match before the
+/// LIMIT, which takes seconds when a word matches hundreds of thousands of
+/// notes (docs/performance.md, Issue 4; docs/search-quality.md).
+///
+/// Per backend because the costs differ: FTS5 finds the window from its
+/// doclists alone, so a wide window is cheap there; PostgreSQL has to visit
+/// heap rows to order matches by id (the GIN index holds no ids), either
+/// walking the primary key backwards until it has the window or fetching
+/// every match, so its window is narrower.
+pub const SQLITE_CANDIDATES: u32 = 2000;
+/// See [`SQLITE_CANDIDATES`].
+pub const POSTGRES_CANDIDATES: u32 = 500;
+
 /// One backend's search SQL. Not `&str` constants: these only prepare on
 /// their own engine (the per-backend test in tests/store/search.rs does that).
 struct Dialect {
     /// Per kind: $1 query, $2 state, $3 customer, $4 area, $5 from, $6 to,
-    /// $7 limit, $8 offset.
+    /// $7 limit, $8 offset, $9 candidates ranked (`SQLITE_CANDIDATES`
+    /// or `POSTGRES_CANDIDATES`).
     notes: &'static str,
     ideas: &'static str,
     customers: &'static str,
-    /// $1 any-of-terms query, $2 limit.
+    /// $1 any-of-terms query, $2 limit, $3 candidates ranked.
     similar_ideas: &'static str,
-    /// $1 any-of-terms query, $2 how many notes, $3 a note to leave out.
+    /// $1 any-of-terms query, $2 how many notes, $3 a note to leave out,
+    /// $4 candidates ranked.
     similar_by_notes: &'static str,
+    /// SQLite only (see `sqlite_rarer_terms`; PostgreSQL's `ts_rank` has no
+    /// IDF to count): for each term of a JSON array ($1), in how many of the
+    /// newest $2 notes it occurs (`docs`), and how many notes that sample
+    /// holds. Each count reads at most $2 doclist entries (a rowid range).
+    term_sample: Option<&'static str>,
 }
 
 // SQLite: FTS5's bm25() is "lower is better", so scores are negated. Column
 // weights: idea title 10, problem 4, proposal 2; customer name 10, domain 2.
+// The candidate window: a scalar sub-query streams matching rowids newest
+// first (FTS5 serves `ORDER BY rowid DESC` from its doclists without scoring)
+// and finds the $9-th one; the outer MATCH then carries `rowid >= that`,
+// which FTS5 applies as a range on the doclists, so bm25() and snippet()
+// run on at most $9 rows. The filters are repeated inside so the window
+// holds $9 rows that pass them. No $9-th row (fewer matches): bound 0.
 const SQLITE: Dialect = Dialect {
-    notes: "SELECT n.id AS id, -bm25(notes_fts) AS score, snippet(notes_fts, 0, char(1), char(2), '…', 24) AS snippet, substr(n.text, 1, 200) AS title, n.created_at AS created_at, c.name AS detail FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid LEFT JOIN customers c ON c.id = n.customer_id WHERE notes_fts MATCH $1 AND ($2 IS NULL OR n.state = $2) AND ($3 IS NULL OR n.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = n.id AND i.area_id = $4)) AND n.created_at >= $5 AND n.created_at < $6 ORDER BY score DESC, n.id LIMIT $7 OFFSET $8",
-    ideas: "SELECT i.id AS id, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score, snippet(ideas_fts, -1, char(1), char(2), '…', 24) AS snippet, i.title AS title, i.created_at AS created_at, i.status AS detail FROM ideas_fts JOIN ideas i ON i.rowid = ideas_fts.rowid WHERE ideas_fts MATCH $1 AND ($2 IS NULL OR i.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = i.id AND n.customer_id = $3)) AND ($4 IS NULL OR i.area_id = $4) AND i.created_at >= $5 AND i.created_at < $6 ORDER BY score DESC, i.id LIMIT $7 OFFSET $8",
-    customers: "SELECT c.id AS id, -bm25(customers_fts, 10.0, 2.0) AS score, snippet(customers_fts, -1, char(1), char(2), '…', 16) AS snippet, c.name AS title, c.created_at AS created_at, c.segment AS detail FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid WHERE customers_fts MATCH $1 AND $2 IS NULL AND ($3 IS NULL OR c.id = $3) AND $4 IS NULL AND c.created_at >= $5 AND c.created_at < $6 ORDER BY score DESC, c.id LIMIT $7 OFFSET $8",
-    similar_ideas: "SELECT i.id AS id, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score FROM ideas_fts JOIN ideas i ON i.rowid = ideas_fts.rowid WHERE ideas_fts MATCH $1 ORDER BY score DESC LIMIT $2",
-    similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, -bm25(notes_fts) AS score FROM notes_fts WHERE notes_fts MATCH $1 ORDER BY score DESC LIMIT $2) m JOIN notes n ON n.rowid = m.rowid JOIN links l ON l.note_id = n.id WHERE ($3 IS NULL OR n.id <> $3) GROUP BY l.idea_id",
+    notes: "SELECT n.id AS id, m.score AS score, snippet(o.notes_fts, 0, char(1), char(2), '…', 24) AS snippet, substr(n.text, 1, 200) AS title, n.created_at AS created_at, c.name AS detail FROM (SELECT rowid AS r, -bm25(notes_fts) AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = notes_fts.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m JOIN notes_fts o ON o.rowid = m.r JOIN notes n ON n.rowid = m.r LEFT JOIN customers c ON c.id = n.customer_id WHERE o.notes_fts MATCH $1 ORDER BY m.score DESC, m.r",
+    ideas: "SELECT i.id AS id, m.score AS score, snippet(o.ideas_fts, -1, char(1), char(2), '…', 24) AS snippet, i.title AS title, i.created_at AS created_at, i.status AS detail FROM (SELECT rowid AS r, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = ideas_fts.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m JOIN ideas_fts o ON o.rowid = m.r JOIN ideas i ON i.rowid = m.r WHERE o.ideas_fts MATCH $1 ORDER BY m.score DESC, m.r",
+    customers: "SELECT c.id AS id, -bm25(customers_fts, 10.0, 2.0) AS score, snippet(customers_fts, -1, char(1), char(2), '…', 16) AS snippet, c.name AS title, c.created_at AS created_at, c.segment AS detail FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid WHERE customers_fts MATCH $1 AND customers_fts.rowid >= COALESCE((SELECT f.rowid FROM customers_fts f JOIN customers w ON w.rowid = f.rowid WHERE f.customers_fts MATCH $1 AND ($3 IS NULL OR w.id = $3) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND $2 IS NULL AND ($3 IS NULL OR c.id = $3) AND $4 IS NULL AND c.created_at >= $5 AND c.created_at < $6 ORDER BY score DESC, c.id LIMIT $7 OFFSET $8",
+    similar_ideas: "SELECT i.id AS id, m.score AS score FROM (SELECT rowid AS r, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r",
+    similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, -bm25(notes_fts) AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $4 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN notes n ON n.rowid = m.rowid JOIN links l ON l.note_id = n.id WHERE ($3 IS NULL OR n.id <> $3) GROUP BY l.idea_id",
+    term_sample: Some(
+        "SELECT j.value AS term, (SELECT count(*) FROM notes_fts WHERE notes_fts MATCH '\"' || j.value || '\"' AND rowid > (SELECT coalesce(max(rowid), 0) FROM notes) - $2) AS docs, (SELECT count(*) FROM notes WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM notes) - $2) AS total FROM json_each($1) j",
+    ),
 };
 
 // PostgreSQL: websearch_to_tsquery reads the canonical `word "phrase" -not`
 // text and never raises a syntax error; ts_headline runs only on the page's
-// rows (outer query), as it re-parses the text.
+// rows (outer query), as it re-parses the text. The candidate window: the
+// innermost sub-select takes the newest $9 matches (ids are UUIDv7, so
+// `ORDER BY id DESC` is newest first) and only those are ranked.
 const POSTGRES: Dialect = Dialect {
-    notes: "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM notes n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id WHERE n.search_vector @@ q AND ($2::text IS NULL OR n.state = $2::text) AND ($3::uuid IS NULL OR n.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = n.id AND i.area_id = $4::uuid)) AND n.created_at >= $5 AND n.created_at < $6 ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    ideas: "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM ideas i CROSS JOIN websearch_to_tsquery('english', $1) q WHERE i.search_vector @@ q AND ($2::text IS NULL OR i.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = i.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR i.area_id = $4::uuid) AND i.created_at >= $5 AND i.created_at < $6 ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    customers: "SELECT s.id, s.score, ts_headline('english', s.name || ' ' || coalesce(s.domain, ''), websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS snippet, s.name AS title, s.created_at, s.detail FROM (SELECT c.id, c.name, c.domain, c.created_at, c.segment AS detail, ts_rank_cd(c.search_vector, q)::float8 AS score FROM customers c CROSS JOIN websearch_to_tsquery('english', $1) q WHERE c.search_vector @@ q AND $2::text IS NULL AND ($3::uuid IS NULL OR c.id = $3::uuid) AND $4::uuid IS NULL AND c.created_at >= $5 AND c.created_at < $6 ORDER BY score DESC, c.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    similar_ideas: "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM ideas i CROSS JOIN to_tsquery('english', $1) q WHERE i.search_vector @@ q ORDER BY score DESC LIMIT $2",
-    similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score)::float8 AS score FROM (SELECT n.id, ts_rank(n.search_vector, q)::float8 AS score FROM notes n CROSS JOIN to_tsquery('english', $1) q WHERE n.search_vector @@ q ORDER BY score DESC LIMIT $2) m JOIN links l ON l.note_id = m.id WHERE ($3::uuid IS NULL OR m.id <> $3::uuid) GROUP BY l.idea_id",
+    notes: "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.text, w.created_at, w.customer_id, w.search_vector FROM notes w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.state = $2::text) AND ($3::uuid IS NULL OR w.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4::uuid)) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
+    ideas: "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.title, w.problem, w.proposal, w.created_at, w.status, w.search_vector FROM ideas w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR w.area_id = $4::uuid) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) i CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
+    customers: "SELECT s.id, s.score, ts_headline('english', s.name || ' ' || coalesce(s.domain, ''), websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS snippet, s.name AS title, s.created_at, s.detail FROM (SELECT c.id, c.name, c.domain, c.created_at, c.segment AS detail, ts_rank_cd(c.search_vector, q)::float8 AS score FROM (SELECT w.id, w.name, w.domain, w.created_at, w.segment, w.search_vector FROM customers w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND $2::text IS NULL AND ($3::uuid IS NULL OR w.id = $3::uuid) AND $4::uuid IS NULL AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) c CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, c.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
+    similar_ideas: "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) ORDER BY w.id DESC LIMIT $3) i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2",
+    similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score)::float8 AS score FROM (SELECT n.id, ts_rank(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM notes w WHERE w.search_vector @@ to_tsquery('english', $1) ORDER BY w.id DESC LIMIT $4) n CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2) m JOIN links l ON l.note_id = m.id WHERE ($3::uuid IS NULL OR m.id <> $3::uuid) GROUP BY l.idea_id",
+    term_sample: None,
 };
+
+/// A term in more than 1 / `COMMON_TERM_SHARE` of the sampled notes is
+/// dropped from the similar-ideas query on SQLite.
+const COMMON_TERM_SHARE: i64 = 4;
+
+/// SQLite: `terms` without the very common ones. FTS5's `bm25()` counts
+/// every match of every query term to weigh it (its IDF), whatever the
+/// candidate window, so a word in 500,000 notes costs ~5 ms and scores
+/// almost nothing (IDF near zero). Document frequency is estimated on the
+/// newest `SQLITE_CANDIDATES` notes, and only once the table holds that
+/// many (below it nothing is dropped, so small workspaces and the labelled
+/// quality set rank as before). At least the three rarest terms are kept.
+/// PostgreSQL's `ts_rank` has no IDF, so nothing is counted there.
+async fn sqlite_rarer_terms(p: &sqlx::SqlitePool, terms: &[String]) -> StoreResult<Vec<String>> {
+    let clean: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            t.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let json = serde_json::to_string(&clean).unwrap_or_else(|_| "[]".into());
+    let Some(sql) = SQLITE.term_sample else {
+        return Ok(clean);
+    };
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(sql)
+        .bind(json)
+        .bind(i64::from(SQLITE_CANDIDATES))
+        .fetch_all(p)
+        .await?;
+    let total = rows.first().map_or(0, |r| r.2);
+    if total < i64::from(SQLITE_CANDIDATES) {
+        return Ok(clean);
+    }
+    let mut by_docs: Vec<(i64, String)> = rows.into_iter().map(|(t, d, _)| (d, t)).collect();
+    by_docs.sort_by_key(|x| x.0);
+    Ok(by_docs
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (d, _))| *i < 3 || d * COMMON_TERM_SHARE <= total)
+        .map(|(_, (_, t))| t)
+        .collect())
+}
 
 const IDEA_BRIEF: &str = "SELECT id, title, status FROM ideas WHERE id = $1";
 
@@ -78,6 +158,17 @@ fn state_for(f: &SearchFilter, kind: SearchKind) -> Option<&'static str> {
         SearchKind::Idea => f.idea_status.map(|s| s.as_str()),
         SearchKind::Customer => None,
     }
+}
+
+/// Whether to keep a search statement prepared between calls. Not on
+/// PostgreSQL: after five runs a named statement may switch to a generic
+/// plan, made without the query text, which guesses the GIN match count and
+/// picks "fetch every match, then sort" — 150 ms to 1.6 s at 1M notes where
+/// the plan for the actual words takes a few ms (walk the primary key
+/// backwards for common words, bitmap for rare ones). An unnamed statement
+/// is planned with its parameters every time (~1 ms).
+fn persistent(db: &Db) -> bool {
+    matches!(db, Db::Sqlite(_))
 }
 
 /// How a similar idea scored on each signal (raw engine scores).
@@ -100,9 +191,9 @@ impl Db {
         offset: u32,
         limit: u32,
     ) -> StoreResult<Vec<SearchRow>> {
-        let (d, text) = match self {
-            Db::Sqlite(_) => (&SQLITE, q.fts5()),
-            Db::Postgres(_) => (&POSTGRES, q.websearch()),
+        let (d, text, n) = match self {
+            Db::Sqlite(_) => (&SQLITE, q.fts5(), SQLITE_CANDIDATES),
+            Db::Postgres(_) => (&POSTGRES, q.websearch(), POSTGRES_CANDIDATES),
         };
         let sql = match kind {
             SearchKind::Note => d.notes,
@@ -111,9 +202,9 @@ impl Db {
         };
         let from = f.from.map_or(i64::MIN, |t| t.0);
         let to = f.to.map_or(i64::MAX, |t| t.0);
-        let rows: Vec<SearchRow> = on_db!(self, p => sqlx::query_as(sql)
+        let rows: Vec<SearchRow> = on_db!(self, p => sqlx::query_as(sql).persistent(persistent(self))
             .bind(text).bind(state_for(f, kind)).bind(f.customer_id.map(|c| c.0)).bind(f.area_id.map(|a| a.0))
-            .bind(from).bind(to).bind(i64::from(limit)).bind(i64::from(offset))
+            .bind(from).bind(to).bind(i64::from(limit)).bind(i64::from(offset)).bind(i64::from(n))
             .fetch_all(p).await)?;
         Ok(rows)
     }
@@ -132,14 +223,22 @@ impl Db {
         if terms.is_empty() {
             return Ok(SimilarSignals::default());
         }
-        let (d, text) = match self {
-            Db::Sqlite(_) => (&SQLITE, bearing_domain::search::fts5_any(terms)),
-            Db::Postgres(_) => (&POSTGRES, bearing_domain::search::tsquery_any(terms)),
+        let (d, text, n) = match self {
+            Db::Sqlite(p) => (
+                &SQLITE,
+                bearing_domain::search::fts5_any(&sqlite_rarer_terms(p, terms).await?),
+                SQLITE_CANDIDATES,
+            ),
+            Db::Postgres(_) => (
+                &POSTGRES,
+                bearing_domain::search::tsquery_any(terms),
+                POSTGRES_CANDIDATES,
+            ),
         };
-        let a: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_ideas)
-            .bind(&text).bind(i64::from(ideas)).fetch_all(p).await)?;
-        let b: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_by_notes)
-            .bind(&text).bind(i64::from(notes)).bind(except.map(|n| n.0)).fetch_all(p).await)?;
+        let a: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_ideas).persistent(persistent(self))
+            .bind(&text).bind(i64::from(ideas)).bind(i64::from(n)).fetch_all(p).await)?;
+        let b: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_by_notes).persistent(persistent(self))
+            .bind(&text).bind(i64::from(notes)).bind(except.map(|n| n.0)).bind(i64::from(n)).fetch_all(p).await)?;
         Ok(SimilarSignals {
             by_idea_text: a.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
             by_linked_notes: b.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
@@ -158,13 +257,15 @@ impl Db {
 /// its own engine: (SQLite, PostgreSQL).
 pub fn dialect_statements() -> (Vec<&'static str>, Vec<&'static str>) {
     let all = |d: &Dialect| {
-        vec![
+        let mut v = vec![
             d.notes,
             d.ideas,
             d.customers,
             d.similar_ideas,
             d.similar_by_notes,
-        ]
+        ];
+        v.extend(d.term_sample);
+        v
     };
     (all(&SQLITE), all(&POSTGRES))
 }
