@@ -12,6 +12,7 @@ DURATION="${2:-20s}"
 OUT=bench/out
 source "$(dirname "$0")/lib.sh"
 for b in ${BACKENDS:-sqlite postgres}; do
+  prepare "$b"
   url=$(database_url "$b" inbox_bench)
   echo "==> $b: generating $NOTES notes"
   $BIN --database "$url" gen --notes "$NOTES" 2>&1 | tail -1 | tee "$OUT/inbox-$b-gen.txt"

@@ -17,12 +17,19 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
-# database_url BACKEND NAME: a fresh database for BACKEND, echoed as a URL.
+# prepare BACKEND: start the throwaway PostgreSQL cluster when needed. Call
+# it directly, not inside $(...): a subshell's PG_DIR would be lost and the
+# exit trap could not stop the cluster.
+prepare() {
+  if [ "$1" = postgres ] && [ -z "$PG_DIR" ]; then eval "$(scripts/pg-throwaway start)"; fi
+}
+
+# database_url BACKEND NAME: a fresh database for BACKEND, echoed as a URL
+# (after `prepare BACKEND`).
 database_url() {
   case "$1" in
     sqlite) rm -f "$OUT/$2".db*; echo "sqlite://$PWD/$OUT/$2.db" ;;
     postgres)
-      if [ -z "$PG_DIR" ]; then eval "$(scripts/pg-throwaway start)"; fi
       psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
       echo "${PG_URL%/*}/$2" ;;
   esac

@@ -12,6 +12,7 @@ DURATION="${3:-20s}"
 OUT=bench/out
 source "$(dirname "$0")/lib.sh"
 for b in ${BACKENDS:-sqlite postgres}; do
+  prepare "$b"
   url=$(database_url "$b" ranking_bench)
   echo "==> $b: generating $LINKS notes, $IDEAS ideas, $LINKS links"
   /usr/bin/time -f "gen wall %es" $BIN --database "$url" gen --notes "$LINKS" --ideas "$IDEAS" --links "$LINKS" 2>&1 | tail -3 | tee "$OUT/ranking-$b-gen.txt"

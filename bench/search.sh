@@ -42,6 +42,7 @@ SIMILAR=$(rotate similar-queries \
 
 machine
 for b in ${BACKENDS:-sqlite postgres}; do
+  prepare "$b"
   url=$(database_url "$b" search_bench)
   echo "==> $b: generating $NOTES notes, $IDEAS ideas, $NOTES links"
   /usr/bin/time -f "gen wall %es" $BIN --database "$url" gen --notes "$NOTES" --ideas "$IDEAS" --links "$NOTES" 2>&1 | tail -3 | tee "$OUT/search-$b-gen.txt"
