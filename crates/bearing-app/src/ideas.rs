@@ -101,16 +101,10 @@ impl App {
         })
     }
 
-    /// An idea with its linked notes and customers, comments, followers and history.
-    pub async fn idea_detail(&self, id: IdeaId) -> AppResult<IdeaDetail> {
-        let idea = self.idea(id).await?;
-        let users = users_by_id(self.db.users().await?);
-        let area = match idea.area_id {
-            Some(a) => self.db.area(a).await.ok(),
-            None => None,
-        };
-        let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
-        let linked = self.db.notes_of_idea(id, 500).await?;
+    /// The latest `limit` notes linked to an idea, each with its customer
+    /// (one query for the notes, one for their customers).
+    pub(crate) async fn linked_notes(&self, id: IdeaId, limit: i64) -> AppResult<Vec<LinkedNote>> {
+        let linked = self.db.notes_of_idea(id, limit).await?;
         let mut cids: Vec<CustomerId> = linked.iter().filter_map(|(_, n)| n.customer_id).collect();
         cids.sort();
         cids.dedup();
@@ -121,14 +115,26 @@ impl App {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let notes = linked
+        Ok(linked
             .into_iter()
             .map(|(link, note)| LinkedNote {
                 customer: note.customer_id.and_then(|c| customers.get(&c).cloned()),
                 link,
                 note,
             })
-            .collect();
+            .collect())
+    }
+
+    /// An idea with its linked notes and customers, comments, followers and history.
+    pub async fn idea_detail(&self, id: IdeaId) -> AppResult<IdeaDetail> {
+        let idea = self.idea(id).await?;
+        let users = users_by_id(self.db.users().await?);
+        let area = match idea.area_id {
+            Some(a) => self.db.area(a).await.ok(),
+            None => None,
+        };
+        let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
+        let notes = self.linked_notes(id, 500).await?;
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
         let comments = self
             .db

@@ -2,6 +2,7 @@
 //! reach scale, read the demand breakdown (who is asking), and run the
 //! ranked board (list and move).
 
+use crate::views::LinkedNote;
 use crate::{Actor, App, AppError, AppResult, missing_ref};
 use bearing_domain::demand::{arr_weight, importance_weight};
 use bearing_domain::rice::{ReachMode, RiceInput};
@@ -36,6 +37,44 @@ pub struct DemandBreakdown {
     pub anonymous_notes: usize,
     /// Summed ARR of the customers asking.
     pub total_arr: i64,
+}
+
+/// Who is asking, from notes already loaded with their customers (pure:
+/// the idea page builds it from the notes it shows, without a second query).
+pub fn breakdown_of(score: f64, notes: &[LinkedNote]) -> DemandBreakdown {
+    let mut per: HashMap<CustomerId, (&Customer, usize, Importance)> = HashMap::new();
+    let mut anonymous_notes = 0;
+    for n in notes {
+        match &n.customer {
+            Some(c) => {
+                let e = per.entry(c.id).or_insert((c, 0, n.note.importance));
+                e.1 += 1;
+                e.2 = e.2.max(n.note.importance);
+            }
+            None => anonymous_notes += 1,
+        }
+    }
+    let mut customers: Vec<CustomerDemand> = per
+        .into_values()
+        .map(|(c, notes, importance)| CustomerDemand {
+            customer: c.clone(),
+            notes,
+            importance,
+            weight: importance_weight(importance) * arr_weight(c.arr),
+        })
+        .collect();
+    customers.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.customer.name.cmp(&b.customer.name))
+    });
+    let total_arr = customers.iter().map(|c| c.customer.arr).sum();
+    DemandBreakdown {
+        score,
+        customers,
+        anonymous_notes,
+        total_arr,
+    }
 }
 
 impl App {
@@ -90,48 +129,8 @@ impl App {
     /// weighed as the demand score weighs them.
     pub async fn demand_breakdown(&self, idea: IdeaId) -> AppResult<DemandBreakdown> {
         let i = self.idea(idea).await?;
-        let linked = self.db.notes_of_idea(idea, 10_000).await?;
-        let mut per: HashMap<CustomerId, (usize, Importance)> = HashMap::new();
-        let mut anonymous_notes = 0;
-        for (_, n) in &linked {
-            match n.customer_id {
-                Some(c) => {
-                    let e = per.entry(c).or_insert((0, n.importance));
-                    e.0 += 1;
-                    e.1 = e.1.max(n.importance);
-                }
-                None => anonymous_notes += 1,
-            }
-        }
-        let ids: Vec<CustomerId> = per.keys().copied().collect();
-        let mut customers: Vec<CustomerDemand> = self
-            .db
-            .customers_by_ids(&ids)
-            .await?
-            .into_iter()
-            .filter_map(|c| {
-                let (notes, importance) = per.get(&c.id).copied()?;
-                let weight = importance_weight(importance) * arr_weight(c.arr);
-                Some(CustomerDemand {
-                    customer: c,
-                    notes,
-                    importance,
-                    weight,
-                })
-            })
-            .collect();
-        customers.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then_with(|| a.customer.name.cmp(&b.customer.name))
-        });
-        let total_arr = customers.iter().map(|c| c.customer.arr).sum();
-        Ok(DemandBreakdown {
-            score: i.demand_score,
-            customers,
-            anonymous_notes,
-            total_arr,
-        })
+        let notes = self.linked_notes(idea, 10_000).await?;
+        Ok(breakdown_of(i.demand_score, &notes))
     }
 
     /// One page of an area's ranked board, top first.

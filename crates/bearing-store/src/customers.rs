@@ -272,19 +272,6 @@ impl Db {
             on_db!(self, p => sqlx::query_as(CONTACTS_OF).bind(customer.0).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Contact::from).collect())
     }
-
-    /// Contacts by id.
-    pub async fn contacts_by_ids(&self, ids: &[ContactId]) -> StoreResult<Vec<Contact>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            match self.contact(*id).await {
-                Ok(c) => out.push(c),
-                Err(StoreError::NotFound) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.

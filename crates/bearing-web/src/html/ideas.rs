@@ -439,8 +439,7 @@ async fn idea_page(
     rice_errors: FormErrors,
 ) -> Result<IdeaPage, AppError> {
     let d = state.app.idea_detail(id).await?;
-    let merges = crate::html::merges::card(state, session, &d.idea).await?;
-    let demand = state.app.demand_breakdown(id).await?;
+    let demand = bearing_app::prioritisation::breakdown_of(d.idea.demand_score, &d.notes);
     let mode = state.app.reach_mode().await?;
     let priority = PriorityView::new(
         &d.idea,
@@ -449,15 +448,7 @@ async fn idea_page(
         session.actor.user.role.can_manage(),
         rice_errors,
     );
-    let mut seen: Vec<(CustomerId, i64)> = Vec::new();
-    for n in &d.notes {
-        if let Some(c) = &n.customer
-            && !seen.iter().any(|(id, _)| *id == c.id)
-        {
-            seen.push((c.id, c.arr));
-        }
-    }
-    let total: i64 = seen.iter().map(|(_, a)| a).sum();
+    let merges = crate::html::merges::card(state, session, &d.idea).await?;
     Ok(IdeaPage {
         nav: Nav::new(session, "ideas"),
         area: d.area.map(|a| a.name),
@@ -483,8 +474,8 @@ async fn idea_page(
                 ago: ago(n.note.created_at),
             })
             .collect(),
-        customer_count: seen.len(),
-        total_arr: arr(total),
+        customer_count: demand.customers.len(),
+        total_arr: arr(demand.total_arr),
         comments: d
             .comments
             .into_iter()

@@ -1,7 +1,7 @@
 //! Bad input gets a specific error naming the field, and nothing is stored.
 
 use bearing_app::AppConfig;
-use bearing_testkit::{TestApp, TestContext, TestDb, backend_test};
+use bearing_testkit::{TestApp, TestDb, backend_test};
 use bearing_web::WebConfig;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -103,7 +103,6 @@ backend_test!(note_limit_is_configurable, |db: TestDb| async move {
             .unwrap()
             .contains("100 bytes")
     );
-    let _ = t.test_db();
 });
 
 backend_test!(body_over_the_server_limit_is_413, |db: TestDb| async move {

@@ -4,7 +4,7 @@ use bearing_app::AppConfig;
 use bearing_testkit::{TestApp, backend_test};
 use bearing_web::WebConfig;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn customer(t: &TestApp, name: &str, arr: i64) -> String {
     let (s, c) = t
@@ -125,5 +125,4 @@ backend_test!(data_survives_a_restart, |t: TestApp| async move {
     let (s, d) = t2.get(&format!("/api/v1/notes/{id}")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(d["note"]["text"], "persist me");
-    let _: Value = d;
 });

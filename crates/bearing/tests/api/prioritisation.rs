@@ -3,7 +3,7 @@
 use bearing_domain::Role;
 use bearing_testkit::{TestApp, backend_test};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn idea(t: &TestApp, title: &str, area: Option<&str>) -> String {
     let mut body = json!({"title": title, "problem": "A real problem."});
@@ -279,7 +279,6 @@ backend_test!(
         )
         .await;
         assert_eq!(board_titles(&t, &other).await, ["elsewhere", "three"]);
-        let _: Value = p2;
     }
 );
 

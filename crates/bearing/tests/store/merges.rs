@@ -518,25 +518,18 @@ async fn pm_named(db: &Db, seed: u64) -> bearing_app::Actor {
     user(db, &format!("PM {seed}"), Role::Pm).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn merge_preserves_link_and_vote_counts_over_random_cases() {
-    let t = bearing_testkit::test_db(bearing_testkit::Backend::Sqlite)
-        .await
-        .unwrap();
-    let (mut links, mut votes) = (0, 0);
-    for seed in 0..16 {
-        let (l, v) = random_case(&t, seed).await;
-        links += l;
-        votes += v;
+backend_test!(
+    merge_preserves_link_and_vote_counts_over_random_cases,
+    |t| async move {
+        let (mut links, mut votes) = (0, 0);
+        for seed in 0..16 {
+            let (l, v) = random_case(&t, seed).await;
+            links += l;
+            votes += v;
+        }
+        assert!(
+            links > 16 && votes > 16,
+            "the cases exercise something: {links} links, {votes} votes"
+        );
     }
-    assert!(
-        links > 16 && votes > 16,
-        "the cases exercise something: {links} links, {votes} votes"
-    );
-}
-
-backend_test!(merge_preserves_counts_deterministic_case, |t| async move {
-    // Seed 7 merges C too and un-merges in a fixed order on both backends.
-    random_case(&t, 7).await;
-    random_case(&t, 12).await;
-});
+);
