@@ -5,6 +5,7 @@
 //! the app layer, the web server and the CLI all speak these types.
 #![forbid(unsafe_code)]
 
+pub mod bm25;
 pub mod cursor;
 pub mod demand;
 pub mod entities;

@@ -144,19 +144,25 @@ impl SearchQuery {
     /// user text can be read as FTS5 syntax (tokens hold only letters and
     /// digits anyway). Positive clauses are ANDed; exclusions use `NOT`.
     pub fn fts5(&self) -> String {
-        let quoted = |c: &Clause| format!("\"{}\"", c.words.join(" "));
-        let pos: Vec<String> = self
-            .clauses
-            .iter()
-            .filter(|c| !c.excluded)
-            .map(quoted)
-            .collect();
+        let phrases = self.fts5_phrases();
+        let positive = self.clauses.iter().filter(|c| !c.excluded).count();
+        let (pos, neg) = phrases.split_at(positive);
         let mut out = format!("({})", pos.join(" AND "));
-        for c in self.clauses.iter().filter(|c| c.excluded) {
+        for p in neg {
             out.push_str(" NOT ");
-            out.push_str(&quoted(c));
+            out.push_str(p);
         }
         out
+    }
+
+    /// Each phrase of [`SearchQuery::fts5`], quoted, in the order FTS5
+    /// numbers them (positive clauses, then exclusions): what the ranking
+    /// function's per-phrase term counts line up with.
+    pub fn fts5_phrases(&self) -> Vec<String> {
+        let quoted = |c: &Clause| format!("\"{}\"", c.words.join(" "));
+        let pos = self.clauses.iter().filter(|c| !c.excluded).map(quoted);
+        pos.chain(self.clauses.iter().filter(|c| c.excluded).map(quoted))
+            .collect()
     }
 
     /// Text for PostgreSQL's `websearch_to_tsquery`, which never raises a

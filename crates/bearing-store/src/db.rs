@@ -79,6 +79,8 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
                 .min_connections(1)
+                // Search ranks with Bearing's own FTS5 function (see bearing-fts5).
+                .after_connect(|conn, _| Box::pin(bearing_fts5::register(conn)))
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))

@@ -55,14 +55,16 @@ pub const POSTGRES_CANDIDATES: u32 = 500;
 struct Dialect {
     /// Per kind: $1 query, $2 state, $3 customer, $4 area, $5 from, $6 to,
     /// $7 limit, $8 offset, $9 candidates ranked (`SQLITE_CANDIDATES`
-    /// or `POSTGRES_CANDIDATES`).
+    /// or `POSTGRES_CANDIDATES`); SQLite only: $10 the query's phrases as a
+    /// JSON array, for `bearing_rank`'s term counts.
     notes: &'static str,
     ideas: &'static str,
     customers: &'static str,
-    /// $1 any-of-terms query, $2 limit, $3 candidates ranked.
+    /// $1 any-of-terms query, $2 limit, $3 candidates ranked; SQLite only:
+    /// $4 the terms as a JSON array of phrases.
     similar_ideas: &'static str,
     /// $1 any-of-terms query, $2 how many notes, $3 a note to leave out,
-    /// $4 candidates ranked.
+    /// $4 candidates ranked; SQLite only: $5 the terms as a JSON array.
     similar_by_notes: &'static str,
     /// SQLite only (see `sqlite_rarer_terms`; PostgreSQL's `ts_rank` has no
     /// IDF to count): for each term of a JSON array ($1), in how many of the
@@ -71,8 +73,42 @@ struct Dialect {
     term_sample: Option<&'static str>,
 }
 
-// SQLite: FTS5's bm25() is "lower is better", so scores are negated. Column
-// weights: idea title 10, problem 4, proposal 2; customer name 10, domain 2.
+/// The counting arguments of `bearing_rank` (crate bearing-fts5) for FTS
+/// table `$fts` over table `$tbl`: for each phrase in the JSON array
+/// parameter `$phrases`, how many of the newest `$n` rows hold it (a rowid
+/// range, so each count reads at most `$n` doclist entries), then how many
+/// rows that sample has. Both sub-queries are uncorrelated: SQLite runs
+/// them once per statement.
+macro_rules! sampled_counts {
+    ($fts:literal, $tbl:literal, $phrases:literal, $n:literal) => {
+        concat!(
+            "(SELECT group_concat((SELECT count(*) FROM ",
+            $fts,
+            " s WHERE s.",
+            $fts,
+            " MATCH j.value AND s.rowid > (SELECT coalesce(max(rowid), 0) FROM ",
+            $tbl,
+            ") - ",
+            $n,
+            "), ' ') FROM json_each(",
+            $phrases,
+            ") j), (SELECT count(*) FROM ",
+            $tbl,
+            " WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM ",
+            $tbl,
+            ") - ",
+            $n,
+            ")"
+        )
+    };
+}
+
+// SQLite: ranked by `bearing_rank`, BM25 with term rarity measured on the
+// newest rows (see `sampled_counts!`), not FTS5's `bm25()`, which counts
+// every match of every term on each query. Column weights: idea title 10,
+// problem 4, proposal 2; customer name 10, domain 2. The page's rows are
+// joined back to the FTS table for `snippet()` with CROSS JOIN, which keeps
+// that join order: left to itself the planner scanned every match instead.
 // The candidate window: a scalar sub-query streams matching rowids newest
 // first (FTS5 serves `ORDER BY rowid DESC` from its doclists without scoring)
 // and finds the $9-th one; the outer MATCH then carries `rowid >= that`,
@@ -80,11 +116,31 @@ struct Dialect {
 // run on at most $9 rows. The filters are repeated inside so the window
 // holds $9 rows that pass them. No $9-th row (fewer matches): bound 0.
 const SQLITE: Dialect = Dialect {
-    notes: "SELECT n.id AS id, m.score AS score, snippet(o.notes_fts, 0, char(1), char(2), '…', 24) AS snippet, substr(n.text, 1, 200) AS title, n.created_at AS created_at, c.name AS detail FROM (SELECT rowid AS r, -bm25(notes_fts) AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = notes_fts.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m JOIN notes_fts o ON o.rowid = m.r JOIN notes n ON n.rowid = m.r LEFT JOIN customers c ON c.id = n.customer_id WHERE o.notes_fts MATCH $1 ORDER BY m.score DESC, m.r",
-    ideas: "SELECT i.id AS id, m.score AS score, snippet(o.ideas_fts, -1, char(1), char(2), '…', 24) AS snippet, i.title AS title, i.created_at AS created_at, i.status AS detail FROM (SELECT rowid AS r, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = ideas_fts.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m JOIN ideas_fts o ON o.rowid = m.r JOIN ideas i ON i.rowid = m.r WHERE o.ideas_fts MATCH $1 ORDER BY m.score DESC, m.r",
-    customers: "SELECT c.id AS id, -bm25(customers_fts, 10.0, 2.0) AS score, snippet(customers_fts, -1, char(1), char(2), '…', 16) AS snippet, c.name AS title, c.created_at AS created_at, c.segment AS detail FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid WHERE customers_fts MATCH $1 AND customers_fts.rowid >= COALESCE((SELECT f.rowid FROM customers_fts f JOIN customers w ON w.rowid = f.rowid WHERE f.customers_fts MATCH $1 AND ($3 IS NULL OR w.id = $3) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND $2 IS NULL AND ($3 IS NULL OR c.id = $3) AND $4 IS NULL AND c.created_at >= $5 AND c.created_at < $6 ORDER BY score DESC, c.id LIMIT $7 OFFSET $8",
-    similar_ideas: "SELECT i.id AS id, m.score AS score FROM (SELECT rowid AS r, -bm25(ideas_fts, 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r",
-    similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, -bm25(notes_fts) AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $4 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN notes n ON n.rowid = m.rowid JOIN links l ON l.note_id = n.id WHERE ($3 IS NULL OR n.id <> $3) GROUP BY l.idea_id",
+    notes: concat!(
+        "SELECT n.id AS id, m.score AS score, snippet(o.notes_fts, 0, char(1), char(2), '…', 24) AS snippet, substr(n.text, 1, 200) AS title, n.created_at AS created_at, c.name AS detail FROM (SELECT rowid AS r, bearing_rank(notes_fts, ",
+        sampled_counts!("notes_fts", "notes", "$10", "$9"),
+        ") AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = notes_fts.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN notes_fts o ON o.rowid = m.r JOIN notes n ON n.rowid = m.r LEFT JOIN customers c ON c.id = n.customer_id WHERE o.notes_fts MATCH $1 ORDER BY m.score DESC, m.r"
+    ),
+    ideas: concat!(
+        "SELECT i.id AS id, m.score AS score, snippet(o.ideas_fts, -1, char(1), char(2), '…', 24) AS snippet, i.title AS title, i.created_at AS created_at, i.status AS detail FROM (SELECT rowid AS r, bearing_rank(ideas_fts, ",
+        sampled_counts!("ideas_fts", "ideas", "$10", "$9"),
+        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = ideas_fts.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN ideas_fts o ON o.rowid = m.r JOIN ideas i ON i.rowid = m.r WHERE o.ideas_fts MATCH $1 ORDER BY m.score DESC, m.r"
+    ),
+    customers: concat!(
+        "SELECT c.id AS id, bearing_rank(customers_fts, ",
+        sampled_counts!("customers_fts", "customers", "$10", "$9"),
+        ", 10.0, 2.0) AS score, snippet(customers_fts, -1, char(1), char(2), '…', 16) AS snippet, c.name AS title, c.created_at AS created_at, c.segment AS detail FROM customers_fts JOIN customers c ON c.rowid = customers_fts.rowid WHERE customers_fts MATCH $1 AND customers_fts.rowid >= COALESCE((SELECT f.rowid FROM customers_fts f JOIN customers w ON w.rowid = f.rowid WHERE f.customers_fts MATCH $1 AND ($3 IS NULL OR w.id = $3) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND $2 IS NULL AND ($3 IS NULL OR c.id = $3) AND $4 IS NULL AND c.created_at >= $5 AND c.created_at < $6 ORDER BY score DESC, c.id LIMIT $7 OFFSET $8"
+    ),
+    similar_ideas: concat!(
+        "SELECT i.id AS id, m.score AS score FROM (SELECT rowid AS r, bearing_rank(ideas_fts, ",
+        sampled_counts!("ideas_fts", "ideas", "$4", "$3"),
+        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r"
+    ),
+    similar_by_notes: concat!(
+        "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, bearing_rank(notes_fts, ",
+        sampled_counts!("notes_fts", "notes", "$5", "$4"),
+        ") AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $4 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN notes n ON n.rowid = m.rowid JOIN links l ON l.note_id = n.id WHERE ($3 IS NULL OR n.id <> $3) GROUP BY l.idea_id"
+    ),
     term_sample: Some(
         "SELECT j.value AS term, (SELECT count(*) FROM notes_fts WHERE notes_fts MATCH '\"' || j.value || '\"' AND rowid > (SELECT coalesce(max(rowid), 0) FROM notes) - $2) AS docs, (SELECT count(*) FROM notes WHERE rowid > (SELECT coalesce(max(rowid), 0) FROM notes) - $2) AS total FROM json_each($1) j",
     ),
@@ -149,6 +205,11 @@ async fn sqlite_rarer_terms(p: &sqlx::SqlitePool, terms: &[String]) -> StoreResu
         .collect())
 }
 
+/// Phrases as the JSON array `sampled_counts!` reads.
+fn phrases_json(phrases: &[String]) -> String {
+    serde_json::to_string(phrases).unwrap_or_else(|_| "[]".into())
+}
+
 const IDEA_BRIEF: &str = "SELECT id, title, status FROM ideas WHERE id = $1";
 
 /// The `state` filter as it applies to `kind`.
@@ -202,10 +263,30 @@ impl Db {
         };
         let from = f.from.map_or(i64::MIN, |t| t.0);
         let to = f.to.map_or(i64::MAX, |t| t.0);
-        let rows: Vec<SearchRow> = on_db!(self, p => sqlx::query_as(sql).persistent(persistent(self))
-            .bind(text).bind(state_for(f, kind)).bind(f.customer_id.map(|c| c.0)).bind(f.area_id.map(|a| a.0))
-            .bind(from).bind(to).bind(i64::from(limit)).bind(i64::from(offset)).bind(i64::from(n))
-            .fetch_all(p).await)?;
+        macro_rules! query {
+            () => {
+                sqlx::query_as(sql)
+                    .persistent(persistent(self))
+                    .bind(&text)
+                    .bind(state_for(f, kind))
+                    .bind(f.customer_id.map(|c| c.0))
+                    .bind(f.area_id.map(|a| a.0))
+                    .bind(from)
+                    .bind(to)
+                    .bind(i64::from(limit))
+                    .bind(i64::from(offset))
+                    .bind(i64::from(n))
+            };
+        }
+        let rows: Vec<SearchRow> = match self {
+            Db::Sqlite(p) => {
+                query!()
+                    .bind(phrases_json(&q.fts5_phrases()))
+                    .fetch_all(p)
+                    .await?
+            }
+            Db::Postgres(p) => query!().fetch_all(p).await?,
+        };
         Ok(rows)
     }
 
@@ -223,22 +304,62 @@ impl Db {
         if terms.is_empty() {
             return Ok(SimilarSignals::default());
         }
-        let (d, text, n) = match self {
-            Db::Sqlite(p) => (
-                &SQLITE,
-                bearing_domain::search::fts5_any(&sqlite_rarer_terms(p, terms).await?),
-                SQLITE_CANDIDATES,
-            ),
+        let (d, text, n, phrases) = match self {
+            Db::Sqlite(p) => {
+                let kept = sqlite_rarer_terms(p, terms).await?;
+                let phrases = kept.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>();
+                (
+                    &SQLITE,
+                    bearing_domain::search::fts5_any(&kept),
+                    SQLITE_CANDIDATES,
+                    phrases_json(&phrases),
+                )
+            }
             Db::Postgres(_) => (
                 &POSTGRES,
                 bearing_domain::search::tsquery_any(terms),
                 POSTGRES_CANDIDATES,
+                String::new(),
             ),
         };
-        let a: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_ideas).persistent(persistent(self))
-            .bind(&text).bind(i64::from(ideas)).bind(i64::from(n)).fetch_all(p).await)?;
-        let b: Vec<(Uuid, f64)> = on_db!(self, p => sqlx::query_as(d.similar_by_notes).persistent(persistent(self))
-            .bind(&text).bind(i64::from(notes)).bind(except.map(|n| n.0)).bind(i64::from(n)).fetch_all(p).await)?;
+        let ideas_q = |text| {
+            sqlx::query_as(d.similar_ideas)
+                .persistent(persistent(self))
+                .bind(text)
+                .bind(i64::from(ideas))
+                .bind(i64::from(n))
+        };
+        let notes_q = |text| {
+            sqlx::query_as(d.similar_by_notes)
+                .persistent(persistent(self))
+                .bind(text)
+                .bind(i64::from(notes))
+                .bind(except.map(|n| n.0))
+                .bind(i64::from(n))
+        };
+        let (a, b): (Vec<(Uuid, f64)>, Vec<(Uuid, f64)>) = match self {
+            Db::Sqlite(p) => (
+                ideas_q(&text).bind(&phrases).fetch_all(p).await?,
+                notes_q(&text).bind(&phrases).fetch_all(p).await?,
+            ),
+            Db::Postgres(p) => (
+                sqlx::query_as(d.similar_ideas)
+                    .persistent(persistent(self))
+                    .bind(&text)
+                    .bind(i64::from(ideas))
+                    .bind(i64::from(n))
+                    .fetch_all(p)
+                    .await?,
+                sqlx::query_as(d.similar_by_notes)
+                    .persistent(persistent(self))
+                    .bind(&text)
+                    .bind(i64::from(notes))
+                    .bind(except.map(|n| n.0))
+                    .bind(i64::from(n))
+                    .fetch_all(p)
+                    .await?,
+            ),
+        };
         Ok(SimilarSignals {
             by_idea_text: a.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
             by_linked_notes: b.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
