@@ -113,14 +113,19 @@ impl App {
         // Each kind's next limit+1 rows hold the merged page's top `limit`.
         let mut all: Vec<(usize, SearchHit)> = Vec::new();
         let mut fetched: HashMap<SearchKind, usize> = HashMap::new();
-        for (rank, kind) in SearchKind::ALL.into_iter().enumerate() {
-            if !f.includes(kind) {
-                continue;
-            }
-            let rows = self
-                .db
-                .search_kind(kind, &q, f, at.offset(kind), limit + 1)
-                .await?;
+        // The kinds are independent queries: run them at once on pooled
+        // connections rather than one after another.
+        let kinds: Vec<(usize, SearchKind)> = SearchKind::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(_, kind)| f.includes(*kind))
+            .collect();
+        let results = futures::future::try_join_all(kinds.iter().map(|(_, kind)| {
+            self.db
+                .search_kind(*kind, &q, f, at.offset(*kind), limit + 1)
+        }))
+        .await?;
+        for ((rank, kind), rows) in kinds.into_iter().zip(results) {
             fetched.insert(kind, rows.len());
             all.extend(rows.into_iter().map(|r| {
                 (

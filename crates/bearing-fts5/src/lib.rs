@@ -243,3 +243,89 @@ unsafe extern "C" fn free_prepared(p: *mut c_void) {
     // SAFETY: `p` came from `Box::into_raw` in `prepare` and FTS5 frees it once.
     unsafe { drop(Box::from_raw(p.cast::<Prepared>())) }
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, Row, SqliteConnection};
+
+    /// A connection to a fresh in-memory database with the function and a
+    /// small two-column FTS5 table.
+    async fn db() -> SqliteConnection {
+        let mut c = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        super::register(&mut c).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='porter unicode61');
+             INSERT INTO t(rowid, title, body) VALUES
+               (1, 'Slack alerts', 'Send alerts to Slack channels when a check fails'),
+               (2, 'Audit log export', 'Stream the audit log to Splunk; alerts too'),
+               (3, 'Dark mode', 'A dark theme for the dashboards at night'),
+               (4, 'Alert routing', 'Route each alert by team, with Slack and email and pager'),
+               (5, 'Mobile app', 'Read dashboards on the phone');",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        c
+    }
+
+    /// Scores of `bearing_rank` (sample = the whole table) and of FTS5's
+    /// `-bm25()` for the same MATCH, by rowid.
+    async fn both(c: &mut SqliteConnection, q: &str, phrases: &str) -> Vec<(i64, f64, f64)> {
+        let sql = "SELECT rowid, bearing_rank(t, (SELECT group_concat((SELECT count(*) FROM t s WHERE s.t MATCH j.value), ' ') FROM json_each(?2) j), (SELECT count(*) FROM t), 3.0, 1.0) AS mine, -bm25(t, 3.0, 1.0) AS theirs FROM t WHERE t MATCH ?1 ORDER BY rowid";
+        sqlx::query(sql)
+            .bind(q)
+            .bind(phrases)
+            .fetch_all(c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn equals_fts5_bm25_when_the_sample_is_the_whole_table() {
+        let mut c = db().await;
+        for (q, phrases) in [
+            ("slack", r#"["slack"]"#),
+            ("slack OR alert", r#"["slack", "alert"]"#),
+            (
+                "\"audit log\" OR dashboards",
+                r#"["\"audit log\"", "dashboards"]"#,
+            ),
+        ] {
+            let rows = both(&mut c, q, phrases).await;
+            assert!(!rows.is_empty(), "{q} matched nothing");
+            for (id, mine, theirs) in rows {
+                assert!(
+                    (mine - theirs).abs() < 1e-9,
+                    "{q}: row {id}: {mine} vs bm25 {theirs}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn column_weights_put_title_matches_first() {
+        let mut c = db().await;
+        let rows = both(&mut c, "slack", r#"["slack"]"#).await;
+        let best = rows.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+        assert_eq!(
+            best.0, 1,
+            "the idea titled 'Slack alerts' ranks first: {rows:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_arguments_are_an_sql_error_not_a_crash() {
+        let mut c = db().await;
+        let err = sqlx::query("SELECT bearing_rank(t) FROM t WHERE t MATCH 'slack'")
+            .fetch_all(&mut c)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("counts and sampled are required"),
+            "{err}"
+        );
+    }
+}

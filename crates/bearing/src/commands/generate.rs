@@ -71,5 +71,13 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
             start.elapsed().as_secs_f64()
         );
     }
+    if args.notes.is_some() || args.ideas.is_some() {
+        let start = Instant::now();
+        app.db.optimize_search().await?;
+        println!(
+            "Compacted the search index and refreshed statistics in {:.2} s.",
+            start.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

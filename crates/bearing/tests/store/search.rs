@@ -168,3 +168,37 @@ backend_test!(
         assert!(without.by_linked_notes.is_empty(), "{without:?}");
     }
 );
+
+backend_test!(
+    optimizing_the_index_keeps_every_result_and_order,
+    |t: TestDb| async move {
+        // One write per transaction leaves the index in many small segments.
+        let mut ids = Vec::new();
+        for i in 0..30 {
+            let text = format!("Quokka dashboards note {i}{}", " quokka".repeat(i % 4));
+            ids.push(insert_note(&t.db, new_note(&text, &[]), None).await.id.0);
+        }
+        let before = hits(&t.db, SearchKind::Note, "quokka dashboards").await;
+        assert_eq!(before.len(), 30);
+        t.db.optimize_search().await.unwrap();
+        assert_eq!(
+            hits(&t.db, SearchKind::Note, "quokka dashboards").await,
+            before
+        );
+        let later = insert_note(&t.db, new_note("Quokka exports", &[]), None).await;
+        assert_eq!(
+            hits(&t.db, SearchKind::Note, "exports").await,
+            vec![later.id.0]
+        );
+        // On SQLite (BM25) more repeats of a word rank higher; PostgreSQL's
+        // ts_rank_cd scores how close the words stand, not repeats.
+        let top = &before[..5];
+        assert!(
+            t.db.backend() == bearing_store::Backend::Postgres
+                || top
+                    .iter()
+                    .all(|id| ids.iter().position(|x| x == id).unwrap() % 4 == 3),
+            "the notes saying quokka four times come first: {top:?}"
+        );
+    }
+);
