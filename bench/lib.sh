@@ -10,6 +10,9 @@ BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
 PORT="${PORT:-18080}"
 SERVER_PID=""
 PG_DIR=""
+# The throwaway cluster's buffer cache, sized like a production server's
+# (the test default is 128MB; the 1M-note tables are ~1 GB).
+export PG_SHARED_BUFFERS="${PG_SHARED_BUFFERS:-4GB}"
 
 bench_cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true

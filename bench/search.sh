@@ -22,10 +22,10 @@ rotate() {
   echo "$f"
 }
 
-# loadmany NAME HEADER LUA: like load, with a rotating script.
+# loadmany NAME HEADER LUA CONNECTIONS: like load, with a rotating script.
 loadmany() {
-  echo "==> $1: 16 connections, $DURATION"
-  wrk -t2 -c16 -d"$DURATION" --latency -H "$2" -s "$3" "http://127.0.0.1:$PORT" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
+  echo "==> $1: $4 connections, $DURATION"
+  wrk -t2 -c"$4" -d"$DURATION" --latency -H "$2" -s "$3" "http://127.0.0.1:$PORT" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
 }
 
 SEARCH=$(rotate search-queries \
@@ -48,7 +48,12 @@ for b in ${BACKENDS:-sqlite postgres}; do
   /usr/bin/time -f "gen wall %es" $BIN --database "$url" gen --notes "$NOTES" --ideas "$IDEAS" --links "$NOTES" 2>&1 | tail -3 | tee "$OUT/search-$b-gen.txt"
   token=$(api_token "$url")
   start_server "$url"
-  loadmany "search-$b-search" "Authorization: Bearer $token" "$SEARCH"
-  loadmany "search-$b-similar" "Authorization: Bearer $token" "$SIMILAR"
+  # Warm the caches once, then measure at saturation (16 connections on
+  # the same two cores as the server) and at a moderate 4.
+  wrk -t1 -c2 -d5s -H "Authorization: Bearer $token" -s "$SEARCH" "http://127.0.0.1:$PORT" >/dev/null
+  for c in 16 4; do
+    loadmany "search-$b-search-c$c" "Authorization: Bearer $token" "$SEARCH" "$c"
+    loadmany "search-$b-similar-c$c" "Authorization: Bearer $token" "$SIMILAR" "$c"
+  done
   stop_server
 done

@@ -1,7 +1,8 @@
 //! Full-text search over notes, ideas and customers, and the two look-ups
 //! behind "similar ideas". Each engine uses its own full-text index (made in
 //! migration 0003): SQLite FTS5 tables kept in step by triggers, ranked with
-//! `bm25()` and highlighted with `snippet()`; PostgreSQL generated
+//! `bearing_rank()` (BM25, crate bearing-fts5) and highlighted with
+//! `snippet()`; PostgreSQL generated
 //! `search_vector` columns with GIN indexes, ranked with `ts_rank_cd` /
 //! `ts_rank` and highlighted with `ts_headline`. So this is per-backend SQL,
 //! the one place the architecture allows it: the engines truly differ.
@@ -22,7 +23,7 @@ use uuid::Uuid;
 pub struct SearchRow {
     /// Id of the note, idea or customer.
     pub id: Uuid,
-    /// Relevance, higher is better (`-bm25` or `ts_rank_cd`).
+    /// Relevance, higher is better (`bearing_rank` or `ts_rank_cd`).
     pub score: f64,
     /// Highlighted excerpt.
     pub snippet: String,
@@ -115,8 +116,8 @@ macro_rules! sampled_counts {
 // The candidate window: a scalar sub-query streams matching rowids newest
 // first (FTS5 serves `ORDER BY rowid DESC` from its doclists without scoring)
 // and finds the $9-th one; the outer MATCH then carries `rowid >= that`,
-// which FTS5 applies as a range on the doclists, so bm25() and snippet()
-// run on at most $9 rows. The filters are repeated inside so the window
+// which FTS5 applies as a range on the doclists, so bearing_rank() and
+// snippet() run on at most $9 rows. The filters are repeated inside so the window
 // holds $9 rows that pass them. No $9-th row (fewer matches): bound 0.
 const SQLITE: Dialect = Dialect {
     notes: concat!(
@@ -179,10 +180,9 @@ const POSTGRES: Dialect = Dialect {
 /// dropped from the similar-ideas query on SQLite.
 const COMMON_TERM_SHARE: i64 = 4;
 
-/// SQLite: `terms` without the very common ones. FTS5's `bm25()` counts
-/// every match of every query term to weigh it (its IDF), whatever the
-/// candidate window, so a word in 500,000 notes costs ~5 ms and scores
-/// almost nothing (IDF near zero). Document frequency is estimated on the
+/// SQLite: `terms` without the very common ones. In an any-of query such a
+/// word scores almost nothing (IDF near zero) yet fills the candidate
+/// window with notes that share only it. Document frequency is estimated on the
 /// newest `SQLITE_CANDIDATES` notes, and only once the table holds that
 /// many (below it nothing is dropped, so small workspaces and the labelled
 /// quality set rank as before). At least the three rarest terms are kept.
