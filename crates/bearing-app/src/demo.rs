@@ -108,6 +108,13 @@ pub fn demo_note_texts() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The demo ideas' titles, for the synthetic idea generator.
+pub fn demo_idea_titles() -> Vec<String> {
+    serde_json::from_str::<Workspace>(WORKSPACE)
+        .map(|w| w.ideas.into_iter().map(|i| i.title).collect())
+        .unwrap_or_default()
+}
+
 impl App {
     /// Load the demo workspace unless its admin already exists.
     pub async fn load_demo(&self) -> AppResult<DemoSummary> {

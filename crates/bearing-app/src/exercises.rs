@@ -220,35 +220,12 @@ impl App {
             )
             .into());
         }
-        let users: HashMap<UserId, User> = self
-            .db
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        for id in &invited {
-            match users.get(id) {
-                None => {
-                    return Err(ValidationError::new(
-                        "participant_ids",
-                        format!("no user with id {id}"),
-                    )
-                    .into());
-                }
-                Some(u) if !u.role.can_contribute() => {
-                    return Err(ValidationError::new(
-                        "participant_ids",
-                        format!(
-                            "{} is a viewer and cannot score; invite contributors, PMs or admins",
-                            u.name
-                        ),
-                    )
-                    .into());
-                }
-                Some(_) => {}
-            }
-        }
+        self.check_contributors(
+            "participant_ids",
+            &invited,
+            "score; invite contributors, PMs or admins",
+        )
+        .await?;
         let reach_mode = self.reach_mode().await?;
         Ok(self
             .db
@@ -281,13 +258,7 @@ impl App {
                 "only people invited to this exercise can see it".into(),
             ));
         }
-        let users: HashMap<UserId, User> = self
-            .db
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
+        let users = crate::views::users_by_id(self.db.users().await?);
         let name = |u: UserId| {
             users
                 .get(&u)
@@ -359,6 +330,20 @@ impl App {
         idea: IdeaId,
         input: RiceInput,
     ) -> AppResult<StoredScorecard> {
+        let mut saved = self
+            .save_exercise_scores(actor, id, vec![(idea, input)])
+            .await?;
+        Ok(saved.remove(0))
+    }
+
+    /// Save several of the actor's scorecards at once: every input is
+    /// checked first, then all are saved in one transaction or none are.
+    pub async fn save_exercise_scores(
+        &self,
+        actor: &Actor,
+        id: ExerciseId,
+        cards: Vec<(IdeaId, RiceInput)>,
+    ) -> AppResult<Vec<StoredScorecard>> {
         let exercise = self.exercise(id).await?;
         if self
             .db
@@ -369,13 +354,12 @@ impl App {
             return Err(self.refused(Refusal::NotParticipant).await);
         }
         actor.must_contribute()?;
-        let rice = input.validate(exercise.reach_mode)?;
-        match self
-            .db
-            .save_scorecard(id, idea, actor.user.id, &rice)
-            .await?
-        {
-            Ok(card) => Ok(card),
+        let rices = cards
+            .into_iter()
+            .map(|(idea, input)| Ok((idea, input.validate(exercise.reach_mode)?)))
+            .collect::<AppResult<Vec<_>>>()?;
+        match self.db.save_scorecards(id, actor.user.id, &rices).await? {
+            Ok(saved) => Ok(saved),
             Err(r) => Err(self.refused(r).await),
         }
     }

@@ -15,6 +15,21 @@ use std::sync::Arc;
 pub const BATCH: usize = 10_000;
 
 impl App {
+    /// Before generating: an empty workspace gets the demo loaded, so the
+    /// generated rows have customers and reporters to point at.
+    pub async fn prepare_generation(&self) -> AppResult<()> {
+        if self.db.count_users().await? == 0 {
+            self.load_demo().await?;
+        }
+        Ok(())
+    }
+
+    /// After generating: compact the search indexes and refresh the query
+    /// planner's statistics, as after any bulk load.
+    pub async fn finish_generation(&self) -> AppResult<()> {
+        Ok(self.db.optimize_search().await?)
+    }
+
     /// Insert `n` synthetic notes, calling `progress` with the number done
     /// after each batch. Returns how many were inserted.
     pub async fn generate_notes(&self, n: u64, mut progress: impl FnMut(u64)) -> AppResult<u64> {
@@ -157,17 +172,7 @@ impl App {
                 self.db.insert_area(input, None).await?
             }
         };
-        let titles: Vec<String> =
-            serde_json::from_str::<serde_json::Value>(include_str!("demo/workspace.json"))
-                .ok()
-                .and_then(|w| {
-                    w["ideas"].as_array().map(|a| {
-                        a.iter()
-                            .filter_map(|i| i["title"].as_str().map(String::from))
-                            .collect()
-                    })
-                })
-                .unwrap_or_default();
+        let titles = crate::demo::demo_idea_titles();
         self.db.ensure_board_ranks(area.id).await?;
         let start_rank = self
             .db
@@ -182,21 +187,8 @@ impl App {
             .items
             .first()
             .and_then(|i| i.board_rank.clone());
-        let ranks = bearing_domain::rank::initial_ranks(n);
         // Existing ideas keep their places; new ones go above them, in order.
-        let ranks: Vec<String> = match start_rank {
-            Some(top) if ranks.last().is_some_and(|last| *last >= top) => {
-                let mut out = Vec::with_capacity(n);
-                let mut prev: Option<String> = None;
-                for _ in 0..n {
-                    let k = bearing_domain::rank::rank_between(prev.as_deref(), Some(&top))?;
-                    prev = Some(k.clone());
-                    out.push(k);
-                }
-                out
-            }
-            _ => ranks,
-        };
+        let ranks = bearing_domain::rank::ranks_between(None, start_rank.as_deref(), n)?;
         let now = Timestamp::now().0;
         let mut ids = Vec::with_capacity(n);
         let mut done = 0u64;

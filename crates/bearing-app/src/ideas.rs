@@ -125,6 +125,13 @@ impl App {
             .collect())
     }
 
+    /// The notes linked to an idea, newest first (at most 500), with their
+    /// customers.
+    pub async fn idea_notes(&self, id: IdeaId) -> AppResult<Vec<LinkedNote>> {
+        self.idea(id).await?;
+        self.linked_notes(id, 500).await
+    }
+
     /// An idea with its linked notes and customers, comments, followers and history.
     pub async fn idea_detail(&self, id: IdeaId) -> AppResult<IdeaDetail> {
         let idea = self.idea(id).await?;
@@ -135,6 +142,7 @@ impl App {
         };
         let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
         let notes = self.linked_notes(id, 500).await?;
+        let note_count = self.db.count_notes_of_idea(id).await?;
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
         let comments = self
             .db
@@ -168,6 +176,7 @@ impl App {
             area,
             owner,
             notes,
+            note_count,
             comments,
             followers,
             activity,
@@ -248,15 +257,18 @@ impl App {
             })
     }
 
-    /// Rename or re-describe an area.
+    /// Rename or re-describe an area; a field left `None` keeps its value.
     pub async fn update_area(
         &self,
         actor: &Actor,
         id: AreaId,
-        name: &str,
-        description: &str,
+        name: Option<&str>,
+        description: Option<&str>,
     ) -> AppResult<Area> {
         actor.must_manage()?;
+        let cur = self.area(id).await?;
+        let name = name.unwrap_or(&cur.name);
+        let description = description.unwrap_or(&cur.description);
         if name.trim().is_empty() {
             return Err(ValidationError::missing("name", "name is required").into());
         }

@@ -111,11 +111,16 @@ impl App {
     pub async fn merges_into(&self, idea: IdeaId) -> AppResult<Vec<MergeView>> {
         self.idea(idea).await?;
         let now = Timestamp::now();
-        let mut out = Vec::new();
-        for m in self.db.merges_into(idea, 200).await? {
-            out.push(self.merge_view(m, now).await?);
-        }
-        Ok(out)
+        let merges = self.db.merges_into(idea, 200).await?;
+        let ids: Vec<IdeaId> = merges
+            .iter()
+            .flat_map(|m| [m.survivor_id, m.merged_id])
+            .collect();
+        let ideas = self.db.ideas_by_ids(&ids).await?;
+        Ok(merges
+            .into_iter()
+            .map(|m| merge_view_of(m, &ideas, now))
+            .collect())
     }
 
     /// Where an idea was merged into, if it was; follows chains (B into A,
@@ -145,19 +150,24 @@ impl App {
             .db
             .ideas_by_ids(&[merge.survivor_id, merge.merged_id])
             .await?;
-        let title = |id: IdeaId| {
-            ideas
-                .iter()
-                .find(|i| i.id == id)
-                .map(|i| i.title.clone())
-                .unwrap_or_default()
-        };
-        Ok(MergeView {
-            survivor_title: title(merge.survivor_id),
-            merged_title: title(merge.merged_id),
-            unmerge_until: merge.deadline(),
-            can_unmerge: merge.undoable(now),
-            merge,
-        })
+        Ok(merge_view_of(merge, &ideas, now))
+    }
+}
+
+/// A merge as shown, its two ideas' titles taken from `ideas`.
+fn merge_view_of(merge: Merge, ideas: &[Idea], now: Timestamp) -> MergeView {
+    let title = |id: IdeaId| {
+        ideas
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.title.clone())
+            .unwrap_or_default()
+    };
+    MergeView {
+        survivor_title: title(merge.survivor_id),
+        merged_title: title(merge.merged_id),
+        unmerge_until: merge.deadline(),
+        can_unmerge: merge.undoable(now),
+        merge,
     }
 }

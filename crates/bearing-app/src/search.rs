@@ -161,6 +161,54 @@ impl App {
         })
     }
 
+    /// Suggestions for a request: ideas similar to `text`, or to note
+    /// `note`'s text when `text` is empty (that note's own links left out).
+    /// `limit` is 1 to 50, default 5. Errors name `text` or `limit`.
+    pub async fn suggest_ideas(
+        &self,
+        text: &str,
+        note: Option<NoteId>,
+        limit: Option<u32>,
+    ) -> AppResult<Vec<SimilarIdea>> {
+        let limit = limit.unwrap_or(5);
+        if limit == 0 || limit > 50 {
+            return Err(ValidationError::new("limit", "limit must be 1 to 50").into());
+        }
+        let mut text = text.to_string();
+        let mut skip = Vec::new();
+        if let Some(n) = note {
+            if text.trim().is_empty() {
+                text = self.note(n).await?.text;
+            }
+            skip = self
+                .db
+                .links_of_note(n)
+                .await?
+                .into_iter()
+                .map(|l| l.idea_id)
+                .collect();
+        }
+        if text.trim().is_empty() {
+            return Err(ValidationError::new("text", "give text (or a note_id) to compare").into());
+        }
+        self.similar_ideas(&text, note, &skip, limit as usize).await
+    }
+
+    /// Suggestions while creating an idea: the five existing ideas most like
+    /// its title and problem, the title counted twice (it says the most);
+    /// nothing before anything is typed.
+    pub async fn similar_to_new_idea(
+        &self,
+        title: &str,
+        problem: &str,
+    ) -> AppResult<Vec<SimilarIdea>> {
+        if title.trim().is_empty() && problem.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        self.similar_ideas(&format!("{title} {title} {problem}"), None, &[], 5)
+            .await
+    }
+
     /// The existing ideas most similar to `text` (a note being processed or
     /// a new idea's title and problem), best first, at most `limit`.
     /// `except_note` keeps that note's own links from voting; ideas in
@@ -199,16 +247,19 @@ impl App {
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.0.cmp(&b.0.0)));
         ranked.truncate(limit);
-        let mut out = Vec::with_capacity(ranked.len());
-        for (id, score) in ranked {
-            let (title, status) = self.db.idea_brief(id).await?;
-            out.push(SimilarIdea {
-                id,
-                title,
-                status,
-                score,
-            });
-        }
-        Ok(out)
+        let ids: Vec<IdeaId> = ranked.iter().map(|r| r.0).collect();
+        let ideas = self.db.ideas_by_ids(&ids).await?;
+        Ok(ranked
+            .into_iter()
+            .filter_map(|(id, score)| {
+                let i = ideas.iter().find(|i| i.id == id)?;
+                Some(SimilarIdea {
+                    id,
+                    title: i.title.clone(),
+                    status: i.status,
+                    score,
+                })
+            })
+            .collect())
     }
 }

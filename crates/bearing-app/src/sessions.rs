@@ -246,12 +246,9 @@ fn check_text(field: &str, value: &str, required: bool) -> Result<String, Valida
 
 impl App {
     async fn user_names(&self) -> AppResult<HashMap<UserId, String>> {
-        Ok(self
-            .db
-            .users()
-            .await?
+        Ok(crate::views::users_by_id(self.db.users().await?)
             .into_iter()
-            .map(|u| (u.id, u.name))
+            .map(|(id, u)| (id, u.name))
             .collect())
     }
 
@@ -279,21 +276,8 @@ impl App {
         let mut participants = input.participants;
         participants.sort();
         participants.dedup();
-        for p in &participants {
-            let u = self
-                .db
-                .user(*p)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref("participants", "user"))?;
-            if !u.role.can_contribute() {
-                return Err(ValidationError::new(
-                    "participants",
-                    format!("{} is a viewer and cannot vote", u.name),
-                )
-                .into());
-            }
-        }
+        self.check_contributors("participants", &participants, "vote")
+            .await?;
         let s = self
             .db
             .insert_prio_session(

@@ -75,8 +75,10 @@ pub struct IdeaDetail {
     pub area: Option<Area>,
     /// Its owner.
     pub owner: Option<User>,
-    /// Linked feedback, newest first.
+    /// Linked feedback, newest first (at most 500).
     pub notes: Vec<LinkedNote>,
+    /// How many notes are linked, all of them.
+    pub note_count: i64,
     /// Comments, oldest first, with author names.
     pub comments: Vec<(Comment, Option<String>)>,
     /// Followers' names.
@@ -103,6 +105,40 @@ pub struct CustomerDetail {
 /// Index users by id for labelling.
 pub fn users_by_id(users: Vec<User>) -> HashMap<UserId, User> {
     users.into_iter().map(|u| (u.id, u)).collect()
+}
+
+impl crate::App {
+    /// Check that every id in `ids` names a user who may contribute (one
+    /// read of the users, not one per id). Errors name `field`; a viewer's
+    /// ends "<name> is a viewer and cannot <cannot>".
+    pub(crate) async fn check_contributors(
+        &self,
+        field: &str,
+        ids: &[UserId],
+        cannot: &str,
+    ) -> crate::AppResult<()> {
+        let users = users_by_id(self.db.users().await?);
+        for id in ids {
+            match users.get(id) {
+                None => {
+                    return Err(bearing_domain::ValidationError::new(
+                        field,
+                        format!("no user with id {id}"),
+                    )
+                    .into());
+                }
+                Some(u) if !u.role.can_contribute() => {
+                    return Err(bearing_domain::ValidationError::new(
+                        field,
+                        format!("{} is a viewer and cannot {cannot}", u.name),
+                    )
+                    .into());
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Serialize for NoteRow {

@@ -101,6 +101,28 @@ pub fn rank_between(before: Option<&str>, after: Option<&str>) -> Result<String,
     Ok(encode(&digits))
 }
 
+/// `n` keys, in order, strictly between `lo` and `hi` (either open), spread
+/// evenly: for inserting many items into one gap. Calling [`rank_between`]
+/// `n` times into the same gap instead grows a key by a character every ~6
+/// calls. Every key is one key in the gap followed by an [`initial_ranks`]
+/// key, so they are at most a few characters longer than the gap's own.
+pub fn ranks_between(
+    lo: Option<&str>,
+    hi: Option<&str>,
+    n: usize,
+) -> Result<Vec<String>, ValidationError> {
+    let mut p = rank_between(lo, hi)?;
+    // Anything appended to `p` stays above `lo`, and below `hi` unless `p`
+    // is a prefix of `hi`: then step up, towards `hi`, until it is not.
+    while let Some(h) = hi.filter(|h| h.starts_with(p.as_str())) {
+        p = rank_between(Some(&p), Some(h))?;
+    }
+    Ok(initial_ranks(n)
+        .into_iter()
+        .map(|r| format!("{p}{r}"))
+        .collect())
+}
+
 /// The shortest key greater than `lo`: `lo`'s prefix up to its first digit
 /// below `z`, with that digit raised by one; or `lo` followed by `1` if it is
 /// all `z`s.
@@ -341,6 +363,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn many_between_any_two_stay_in_order_and_short(a in key_s(), b in key_s(), n in 0usize..3000,
+                                                       open_lo: bool, open_hi: bool) {
+            prop_assume!(a != b);
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            let (lo, hi) = ((!open_lo).then_some(lo.as_str()), (!open_hi).then_some(hi.as_str()));
+            let keys = ranks_between(lo, hi, n).unwrap();
+            prop_assert_eq!(keys.len(), n);
+            for w in keys.windows(2) {
+                prop_assert!(w[0] < w[1]);
+            }
+            for k in &keys {
+                prop_assert!(lo.is_none_or(|l| l < k.as_str()) && hi.is_none_or(|h| k.as_str() < h), "{k}");
+                prop_assert!(rank_between(Some(k), None).is_ok(), "{k} is a valid key");
+                prop_assert!(k.len() <= lo.map_or(0, str::len).max(hi.map_or(0, str::len)) + 4, "{k}");
+            }
+        }
+
         #[test]
         fn between_any_two(a in key_s(), b in key_s()) {
             prop_assume!(a != b);

@@ -159,7 +159,7 @@ impl SearchQuery {
     /// numbers them (positive clauses, then exclusions): what the ranking
     /// function's per-phrase term counts line up with.
     pub fn fts5_phrases(&self) -> Vec<String> {
-        let quoted = |c: &Clause| format!("\"{}\"", c.words.join(" "));
+        let quoted = |c: &Clause| fts5_phrase(&c.words.join(" "));
         let pos = self.clauses.iter().filter(|c| !c.excluded).map(quoted);
         pos.chain(self.clauses.iter().filter(|c| c.excluded).map(quoted))
             .collect()
@@ -170,15 +170,6 @@ impl SearchQuery {
     /// always bound as a parameter.
     pub fn websearch(&self) -> String {
         self.canonical()
-    }
-
-    /// The positive words, for highlighting and similar-ideas look-ups.
-    pub fn positive_words(&self) -> Vec<&str> {
-        self.clauses
-            .iter()
-            .filter(|c| !c.excluded)
-            .flat_map(|c| c.words.iter().map(String::as_str))
-            .collect()
     }
 }
 
@@ -434,11 +425,17 @@ pub fn salient_terms(text: &str, n: usize) -> Vec<String> {
     v.into_iter().take(n).map(|(w, _)| w).collect()
 }
 
+/// One FTS5 phrase: `words` double-quoted (any quote inside dropped), so
+/// nothing in it can be read as FTS5 syntax.
+pub fn fts5_phrase(words: &str) -> String {
+    format!("\"{}\"", words.replace('"', ""))
+}
+
 /// An FTS5 `MATCH` expression that finds any of `terms` (each quoted).
 pub fn fts5_any(terms: &[String]) -> String {
     terms
         .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .map(|t| fts5_phrase(t))
         .collect::<Vec<_>>()
         .join(" OR ")
 }
@@ -660,7 +657,16 @@ mod tests {
             p.fts5(),
             r#"("sso" AND "audit log") NOT "okta" NOT "single sign""#
         );
-        assert_eq!(p.positive_words(), ["sso", "audit", "log"]);
+        assert_eq!(
+            p.fts5_phrases(),
+            [
+                r#""sso""#,
+                r#""audit log""#,
+                r#""okta""#,
+                r#""single sign""#
+            ],
+            "phrases in FTS5's numbering: positive clauses, then exclusions"
+        );
     }
 
     #[test]

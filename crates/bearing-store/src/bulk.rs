@@ -143,7 +143,7 @@ macro_rules! bind_ideas {
                 .bind(r.map(|r| r.impact))
                 .bind(r.map(|r| r.confidence))
                 .bind(r.map(|r| r.score))
-                .bind(r.map_or(-1.0, |r| r.score))
+                .bind(crate::rows::rice_sort(r.map(|r| r.score)))
                 .bind(r.map(|_| "standard"))
                 .bind(i.board_rank.as_str());
         }

@@ -465,26 +465,44 @@ impl Db {
         user: UserId,
         rice: &Rice,
     ) -> StoreResult<Result<StoredScorecard, Refusal>> {
+        let saved = self
+            .save_scorecards(id, user, &[(idea, rice.clone())])
+            .await?;
+        Ok(saved.map(|mut cards| cards.remove(0)))
+    }
+
+    /// Save several of `user`'s scorecards in one transaction: all are
+    /// saved, or (on a refusal) none.
+    pub async fn save_scorecards(
+        &self,
+        id: ExerciseId,
+        user: UserId,
+        cards: &[(IdeaId, Rice)],
+    ) -> StoreResult<Result<Vec<StoredScorecard>, Refusal>> {
         let mut tx = self.begin().await?;
         if let Err(refusal) = tx.guard_scoring(id, user).await? {
             return Ok(Err(refusal));
         }
-        let in_exercise: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_IN_EXERCISE).bind(id.0).bind(idea.0).fetch_optional(c).await)?;
-        if in_exercise.is_none() {
-            return Ok(Err(Refusal::IdeaNotInExercise));
-        }
         let now = Timestamp::now();
-        on_tx!(&mut tx, c => sqlx::query(UPSERT_SCORECARD)
-            .bind(id.0).bind(idea.0).bind(user.0).bind(rice.reach).bind(rice.impact)
-            .bind(rice.confidence).bind(rice.effort_months).bind(rice.score).bind(now.0)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+        let mut saved = Vec::with_capacity(cards.len());
+        for (idea, rice) in cards {
+            let in_exercise: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_IN_EXERCISE).bind(id.0).bind(idea.0).fetch_optional(c).await)?;
+            if in_exercise.is_none() {
+                return Ok(Err(Refusal::IdeaNotInExercise));
+            }
+            on_tx!(&mut tx, c => sqlx::query(UPSERT_SCORECARD)
+                .bind(id.0).bind(idea.0).bind(user.0).bind(rice.reach).bind(rice.impact)
+                .bind(rice.confidence).bind(rice.effort_months).bind(rice.score).bind(now.0)
+                .execute(c).await.map(|r| r.rows_affected()))?;
+            saved.push(StoredScorecard {
+                idea_id: *idea,
+                user_id: user,
+                rice: rice.clone(),
+                updated_at: now,
+            });
+        }
         tx.commit().await?;
-        Ok(Ok(StoredScorecard {
-            idea_id: idea,
-            user_id: user,
-            rice: rice.clone(),
-            updated_at: now,
-        }))
+        Ok(Ok(saved))
     }
 
     /// Submit `user`'s scorecards: refused while any idea lacks one (the

@@ -148,7 +148,9 @@ impl Tx {
         .await
     }
 
-    async fn write_labels(
+    /// Write an idea's label rows (the `labels` column is the caller's):
+    /// add `labels`, after deleting every existing one if `replace`.
+    pub(crate) async fn write_labels(
         &mut self,
         id: IdeaId,
         labels: &[String],
@@ -256,7 +258,7 @@ impl Db {
             .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
             .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
             .bind(to_json_list(&i.tracker_links)).bind(i.updated_at.0)
-            .bind(rice_score).bind(rice_score.unwrap_or(-1.0)).bind(i.board_rank.as_deref())
+            .bind(rice_score).bind(crate::rows::rice_sort(rice_score)).bind(i.board_rank.as_deref())
             .execute(c).await.map(|r| r.rows_affected()))?;
         if labels_changed {
             tx.write_labels(id, &i.labels, true).await?;
@@ -342,7 +344,7 @@ impl Db {
             IdeaSort::Updated => (CursorKey::Int(i.updated_at.0), i.id.0),
             IdeaSort::Title => (CursorKey::Text(i.title.to_lowercase()), i.id.0),
             IdeaSort::Rice => (
-                CursorKey::Float(i.rice.as_ref().map_or(-1.0, |r| r.score)),
+                CursorKey::Float(crate::rows::rice_sort(i.rice.as_ref().map(|r| r.score))),
                 i.id.0,
             ),
             IdeaSort::Demand => (CursorKey::Float(i.demand_score), i.id.0),

@@ -93,7 +93,6 @@ const DELETE_SCORECARD: &str =
     "DELETE FROM rice_scorecards WHERE exercise_id = $1 AND idea_id = $2 AND user_id = $3";
 const RESTORE_SCORECARD: &str = "INSERT INTO rice_scorecards (exercise_id, idea_id, user_id, reach, impact, confidence, effort_months, score, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (exercise_id, idea_id, user_id) DO NOTHING";
 const SET_LABELS: &str = "UPDATE ideas SET labels = $2 WHERE id = $1";
-const ADD_LABEL: &str = "INSERT INTO idea_labels (idea_id, label) VALUES ($1, $2) ON CONFLICT (idea_id, label) DO NOTHING";
 const REMOVE_LABEL: &str = "DELETE FROM idea_labels WHERE idea_id = $1 AND label = $2";
 const SET_RICE: &str = "UPDATE ideas SET rice_reach = $2, rice_impact = $3, rice_confidence = $4, effort_months = $5, rice_score = $6, rice_sort = $7, rice_reach_mode = $8 WHERE id = $1";
 const MARK_MERGED: &str =
@@ -323,7 +322,7 @@ impl Tx {
                 .opt_float(rice.map(|r| r.confidence))
                 .opt_float(effort)
                 .opt_float(rice.map(|r| r.score))
-                .float(rice.map_or(-1.0, |r| r.score))
+                .float(crate::rows::rice_sort(rice.map(|r| r.score)))
                 .opt_text(mode.map(|m| m.as_str())),
         )
         .await?;
@@ -375,10 +374,7 @@ impl Db {
         let (labels, added) = union_labels(&a.labels, &b.labels);
         if !added.is_empty() {
             tx.set_labels(survivor, &labels).await?;
-            for l in &added {
-                tx.exec(ExecQuery::new(ADD_LABEL).id(survivor.0).text(l))
-                    .await?;
-            }
+            tx.write_labels(survivor, &added, false).await?;
         }
         ledger.labels_added = added;
         if let Some((rice, mode)) =
@@ -778,7 +774,6 @@ pub const STATEMENTS: &[&str] = &[
     DELETE_SCORECARD,
     RESTORE_SCORECARD,
     SET_LABELS,
-    ADD_LABEL,
     REMOVE_LABEL,
     SET_RICE,
     MARK_MERGED,

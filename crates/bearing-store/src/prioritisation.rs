@@ -27,9 +27,10 @@ const ALL_DEMAND_SIGNALS: &str = "SELECT l.idea_id, n.customer_id, c.arr, n.impo
 const SET_DEMAND: &str = "UPDATE ideas SET demand_score = $2 WHERE id = $1";
 const IDEAS_OF_NOTE: &str = "SELECT idea_id FROM links WHERE note_id = $1";
 const IDEAS_OF_CUSTOMER: &str = "SELECT DISTINCT l.idea_id FROM links l JOIN notes n ON n.id = l.note_id WHERE n.customer_id = $1";
-const UNRANKED_IN_AREA: &str =
-    "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL ORDER BY id";
-const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL LIMIT 1";
+// A merged-away idea keeps its area but leaves the board (merging clears
+// its rank), so "unranked" means unranked and live.
+const UNRANKED_IN_AREA: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL AND merged_into IS NULL ORDER BY id";
+const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL AND merged_into IS NULL LIMIT 1";
 const SET_RANK: &str = "UPDATE ideas SET board_rank = $2 WHERE id = $1";
 const RANK_OF: &str = "SELECT area_id, board_rank FROM ideas WHERE id = $1";
 const ABOVE: &str =
@@ -102,7 +103,7 @@ impl Db {
         let effort = rice.map(|r| r.effort_months).or(before.effort_months);
         on_tx!(&mut tx, c => sqlx::query(SET_RICE)
             .bind(idea.0).bind(rice.map(|r| r.reach)).bind(rice.map(|r| r.impact)).bind(rice.map(|r| r.confidence))
-            .bind(effort).bind(rice.map(|r| r.score)).bind(rice.map_or(-1.0, |r| r.score))
+            .bind(effort).bind(rice.map(|r| r.score)).bind(crate::rows::rice_sort(rice.map(|r| r.score)))
             .bind(rice.map(|_| mode.as_str())).bind(Timestamp::now().0)
             .execute(c).await.map(|r| r.rows_affected()))?;
         tx.record(Change {
@@ -155,8 +156,9 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         let unranked: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
-        for id in unranked {
-            let r = tx.rank_at_bottom(area).await?;
+        let max: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?;
+        let ranks = rank::ranks_between(max.as_deref(), None, unranked.len())?;
+        for (id, r) in unranked.into_iter().zip(ranks) {
             on_tx!(&mut tx, c => sqlx::query(SET_RANK).bind(id).bind(r).execute(c).await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await

@@ -18,3 +18,9 @@ pub(crate) fn string_list(s: &str) -> Vec<String> {
 pub(crate) fn to_json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
+
+/// The `rice_sort` column for a RICE score: the score, or -1 for an unscored
+/// idea (a NULL-free sort key, as the engines disagree on where NULLs sort).
+pub(crate) fn rice_sort(score: Option<f64>) -> f64 {
+    score.unwrap_or(-1.0)
+}

@@ -13,8 +13,8 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
-use bearing_domain::search::{SearchFilter, SearchKind, SearchQuery};
-use bearing_domain::{IdeaId, IdeaStatus, NoteId};
+use bearing_domain::search::{SearchFilter, SearchKind, SearchQuery, fts5_phrase};
+use bearing_domain::{IdeaId, NoteId};
 use uuid::Uuid;
 
 /// One search result before merging: raw engine score (higher is better)
@@ -138,7 +138,7 @@ const SQLITE: Dialect = Dialect {
     similar_ideas: concat!(
         "SELECT i.id AS id, m.score AS score FROM (SELECT rowid AS r, bearing_rank(ideas_fts, ",
         sampled_counts!("ideas_fts", "ideas", "$4", "$3"),
-        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r"
+        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r WHERE i.merged_into IS NULL"
     ),
     similar_by_notes: concat!(
         "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, bearing_rank(notes_fts, ",
@@ -168,7 +168,7 @@ const POSTGRES: Dialect = Dialect {
     notes: "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.text, w.created_at, w.customer_id, w.search_vector FROM notes w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.state = $2::text) AND ($3::uuid IS NULL OR w.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4::uuid)) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
     ideas: "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.title, w.problem, w.proposal, w.created_at, w.status, w.search_vector FROM ideas w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR w.area_id = $4::uuid) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) i CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
     customers: "SELECT s.id, s.score, ts_headline('english', s.name || ' ' || coalesce(s.domain, ''), websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS snippet, s.name AS title, s.created_at, s.detail FROM (SELECT c.id, c.name, c.domain, c.created_at, c.segment AS detail, ts_rank_cd(c.search_vector, q)::float8 AS score FROM (SELECT w.id, w.name, w.domain, w.created_at, w.segment, w.search_vector FROM customers w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND $2::text IS NULL AND ($3::uuid IS NULL OR w.id = $3::uuid) AND $4::uuid IS NULL AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) c CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, c.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    similar_ideas: "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) ORDER BY w.id DESC LIMIT $3) i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2",
+    similar_ideas: "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) AND w.merged_into IS NULL ORDER BY w.id DESC LIMIT $3) i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2",
     similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score)::float8 AS score FROM (SELECT n.id, ts_rank(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM notes w WHERE w.search_vector @@ to_tsquery('english', $1) ORDER BY w.id DESC LIMIT $4) n CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2) m JOIN links l ON l.note_id = m.id WHERE ($3::uuid IS NULL OR m.id <> $3::uuid) GROUP BY l.idea_id",
     term_sample: None,
     // GIN merges its own pending list; the planner needs fresh statistics to
@@ -224,8 +224,6 @@ async fn sqlite_rarer_terms(p: &sqlx::SqlitePool, terms: &[String]) -> StoreResu
 fn phrases_json(phrases: &[String]) -> String {
     serde_json::to_string(phrases).unwrap_or_else(|_| "[]".into())
 }
-
-const IDEA_BRIEF: &str = "SELECT id, title, status FROM ideas WHERE id = $1";
 
 /// The `state` filter as it applies to `kind`.
 fn state_for(f: &SearchFilter, kind: SearchKind) -> Option<&'static str> {
@@ -325,7 +323,7 @@ impl Db {
         let (d, text, n, phrases) = match self {
             Db::Sqlite(p) => {
                 let kept = sqlite_rarer_terms(p, terms).await?;
-                let phrases = kept.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>();
+                let phrases: Vec<String> = kept.iter().map(|t| fts5_phrase(t)).collect();
                 (
                     &SQLITE,
                     bearing_domain::search::fts5_any(&kept),
@@ -340,43 +338,33 @@ impl Db {
                 String::new(),
             ),
         };
-        let ideas_q = |text| {
-            sqlx::query_as(d.similar_ideas)
-                .persistent(persistent(self))
-                .bind(text)
-                .bind(i64::from(ideas))
-                .bind(i64::from(n))
-        };
-        let notes_q = |text| {
-            sqlx::query_as(d.similar_by_notes)
-                .persistent(persistent(self))
-                .bind(text)
-                .bind(i64::from(notes))
-                .bind(except.map(|n| n.0))
-                .bind(i64::from(n))
-        };
-        // The two signals are independent: run them on two pooled
-        // connections at once, which halves the wait on a quiet server.
-        let (a, b): (Vec<Scored>, Vec<Scored>) = match self {
-            Db::Sqlite(p) => tokio::try_join!(
-                ideas_q(&text).bind(&phrases).fetch_all(p),
-                notes_q(&text).bind(&phrases).fetch_all(p),
-            )?,
-            Db::Postgres(p) => tokio::try_join!(
+        macro_rules! ideas_q {
+            () => {
                 sqlx::query_as(d.similar_ideas)
                     .persistent(persistent(self))
                     .bind(&text)
                     .bind(i64::from(ideas))
                     .bind(i64::from(n))
-                    .fetch_all(p),
+            };
+        }
+        macro_rules! notes_q {
+            () => {
                 sqlx::query_as(d.similar_by_notes)
                     .persistent(persistent(self))
                     .bind(&text)
                     .bind(i64::from(notes))
                     .bind(except.map(|n| n.0))
                     .bind(i64::from(n))
-                    .fetch_all(p),
+            };
+        }
+        // The two signals are independent: run them on two pooled
+        // connections at once, which halves the wait on a quiet server.
+        let (a, b): (Vec<Scored>, Vec<Scored>) = match self {
+            Db::Sqlite(p) => tokio::try_join!(
+                ideas_q!().bind(&phrases).fetch_all(p),
+                notes_q!().bind(&phrases).fetch_all(p),
             )?,
+            Db::Postgres(p) => tokio::try_join!(ideas_q!().fetch_all(p), notes_q!().fetch_all(p))?,
         };
         Ok(SimilarSignals {
             by_idea_text: a.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
@@ -396,13 +384,6 @@ impl Db {
             on_db!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
-    }
-
-    /// An idea's title and status, for listing suggestions cheaply.
-    pub async fn idea_brief(&self, id: IdeaId) -> StoreResult<(String, IdeaStatus)> {
-        let (_, title, status): (Uuid, String, String) =
-            on_db!(self, p => sqlx::query_as(IDEA_BRIEF).bind(id.0).fetch_one(p).await)?;
-        Ok((title, crate::rows::key(&status, "status")?))
     }
 }
 
@@ -424,6 +405,3 @@ pub fn dialect_statements() -> (Vec<&'static str>, Vec<&'static str>) {
     };
     (all(&SQLITE), all(&POSTGRES))
 }
-
-/// Every portable static SQL text in this file, for the prepare-everything test.
-pub const STATEMENTS: &[&str] = &[IDEA_BRIEF];

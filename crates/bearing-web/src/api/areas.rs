@@ -56,8 +56,9 @@ pub(super) async fn update(
     ApiJson(ch): ApiJson<AreaChanges>,
 ) -> ApiResult<Json<Area>> {
     let id = path_id(&id, "area")?;
-    let cur = s.app.area(id).await?;
-    let name = ch.name.unwrap_or(cur.name);
-    let description = ch.description.unwrap_or(cur.description);
-    Ok(Json(s.app.update_area(&a, id, &name, &description).await?))
+    Ok(Json(
+        s.app
+            .update_area(&a, id, ch.name.as_deref(), ch.description.as_deref())
+            .await?,
+    ))
 }

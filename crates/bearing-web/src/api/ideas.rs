@@ -71,7 +71,7 @@ pub(super) async fn show(
         "idea": d.idea, "area": d.area,
         "owner": d.owner.map(|u| json!({"id": u.id, "name": u.name})),
         "followers": d.followers.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
-        "note_count": d.notes.len(),
+        "note_count": d.note_count,
     }))
     .into_response())
 }
@@ -90,8 +90,8 @@ pub(super) async fn notes(
     ApiActor(_): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let d = s.app.idea_detail(path_id(&id, "idea")?).await?;
-    Ok(Json(json!({ "items": d.notes })))
+    let notes = s.app.idea_notes(path_id(&id, "idea")?).await?;
+    Ok(Json(json!({ "items": notes })))
 }
 pub(super) async fn comments(
     State(s): State<AppState>,

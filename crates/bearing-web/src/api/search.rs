@@ -8,8 +8,8 @@ use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::{Query, State};
+use bearing_domain::NoteId;
 use bearing_domain::search::{SearchFilter, SearchKind, parse_day};
-use bearing_domain::{IdeaId, NoteId};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -70,25 +70,7 @@ pub(super) async fn similar(
     let p = Params(q);
     p.only(&["text", "note_id"])?;
     let note: Option<NoteId> = p.id("note_id")?;
-    let mut text = p.text("text").unwrap_or_default();
-    let mut skip: Vec<IdeaId> = Vec::new();
-    if let Some(n) = note {
-        let d = s.app.note_detail(n).await?;
-        if text.is_empty() {
-            text = d.note.text.clone();
-        }
-        skip = d.ideas.iter().map(|l| l.idea.id).collect();
-    }
-    if text.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "text",
-            "give text (or a note_id) to compare",
-        ));
-    }
-    let n = limit(&p)?.unwrap_or(5);
-    if n == 0 || n > 50 {
-        return Err(ApiError::invalid("limit", "limit must be 1 to 50"));
-    }
-    let items = s.app.similar_ideas(&text, note, &skip, n as usize).await?;
+    let text = p.text("text").unwrap_or_default();
+    let items = s.app.suggest_ideas(&text, note, limit(&p)?).await?;
     Ok(Json(json!({ "items": items })))
 }

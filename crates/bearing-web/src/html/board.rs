@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Nav, render};
+use crate::html::layout::{Nav, num, render};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -59,11 +59,6 @@ pub struct BoardQuery {
     pub offset: Option<usize>,
 }
 
-fn score(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 /// `GET /board?area=KEY`.
 pub async fn page(
     State(state): State<AppState>,
@@ -97,8 +92,8 @@ pub async fn page(
                     .enumerate()
                     .map(|(k, idea)| BoardItem {
                         position: offset + k + 1,
-                        rice: idea.rice.as_ref().map_or("–".into(), |r| score(r.score)),
-                        demand: score(idea.demand_score),
+                        rice: idea.rice.as_ref().map_or("–".into(), |r| num(r.score)),
+                        demand: num(idea.demand_score),
                         idea,
                     })
                     .collect();

@@ -4,9 +4,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{
-    Choice, Nav, ago, arr, choices, excerpt, opt_enum, query_string, render,
-};
+use crate::html::layout::{Choice, Nav, ago, arr, choices, excerpt, opt_enum, page, query_string};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -68,10 +66,7 @@ pub async fn list(
     session: Session,
     Query(q): Query<CustomersQuery>,
 ) -> Response {
-    match build_list(&state, &session, q).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(build_list(&state, &session, q).await)
 }
 
 async fn build_list(
@@ -178,8 +173,8 @@ pub async fn show(
     let Ok(id) = id.parse::<CustomerId>() else {
         return error::not_found("customer");
     };
-    match state.app.customer_detail(id).await {
-        Ok(d) => render(&CustomerPage {
+    page(state.app.customer_detail(id).await.map(|d| {
+        CustomerPage {
             nav: Nav::new(&session, "customers"),
             arr: arr(d.customer.arr),
             owner: d.owner.map(|u| u.name),
@@ -198,7 +193,6 @@ pub async fn show(
                 .collect(),
             ideas: d.ideas,
             customer: d.customer,
-        }),
-        Err(e) => error::page(e),
-    }
+        }
+    }))
 }

@@ -9,7 +9,8 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
 use crate::html::layout::{
-    Choice, FormErrors, Nav, ago, form_error, non_empty, render, render_status,
+    Choice, CsrfForm, FormErrors, Nav, ago, form_error, non_empty, num, page, page_status,
+    render_status, reshow_form,
 };
 use askama::Template;
 use axum::Form;
@@ -23,13 +24,6 @@ use bearing_domain::rice::{CONFIDENCE, IMPACT, STANDARD_REACH};
 use bearing_domain::*;
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// A number for display: at most two decimals, no trailing zeros.
-pub fn num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
 
 /// A confidence fraction as a percentage, e.g. `80%`.
 pub fn pct(x: f64) -> String {
@@ -197,18 +191,16 @@ pub async fn list(
     session: Session,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match list_page(
-        &state,
-        &session,
-        &q.cursor,
-        ExerciseForm::default(),
-        FormErrors::none(),
+    page(
+        list_page(
+            &state,
+            &session,
+            &q.cursor,
+            ExerciseForm::default(),
+            FormErrors::none(),
+        )
+        .await,
     )
-    .await
-    {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
 }
 
 /// The value of `key` in a posted form, or "".
@@ -265,13 +257,12 @@ pub async fn create(
     };
     match result {
         Ok(e) => Redirect::to(&format!("/exercises/{}", e.id)).into_response(),
-        Err(e) => match form_error(e, EXERCISE_FIELDS) {
-            Ok(errors) => match list_page(&state, &session, "", form, errors).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            },
-            Err(e) => error::page(e),
-        },
+        Err(e) => {
+            reshow_form(e, EXERCISE_FIELDS, |errors| {
+                list_page(&state, &session, "", form, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -588,17 +579,13 @@ pub async fn show(
     let Ok(id) = id.parse::<ExerciseId>() else {
         return error::not_found("exercise");
     };
-    match state.app.exercise_view(&session.actor, id).await {
-        Ok(v) => render(&exercise_page(
-            &session,
-            v,
-            &Typed::new(),
-            None,
-            None,
-            notice(&q.done),
-        )),
-        Err(e) => error::page(e),
-    }
+    page(
+        state
+            .app
+            .exercise_view(&session.actor, id)
+            .await
+            .map(|v| exercise_page(&session, v, &Typed::new(), None, None, notice(&q.done))),
+    )
 }
 
 /// Read one idea's fields from the posted form: `None` when all are blank.
@@ -652,7 +639,7 @@ pub async fn save(
         .iter()
         .map(|i| (i.id, read_card(&pairs, i.id)))
         .collect();
-    // Check every card before saving any, so a typo saves nothing.
+    // Check every card here too, to show the error beside the card it is in.
     let mut inputs = Vec::new();
     for idea in &view.ideas {
         let t = &typed[&idea.id];
@@ -673,17 +660,12 @@ pub async fn save(
             }
         }
     }
-    let mut outcome: Result<(), AppError> = Ok(());
-    for (idea, input) in inputs {
-        outcome = state
-            .app
-            .save_exercise_score(&session.actor, id, idea, input)
-            .await
-            .map(|_| ());
-        if outcome.is_err() {
-            break;
-        }
-    }
+    // One call, one transaction: every card is saved or none is.
+    let mut outcome: Result<(), AppError> = state
+        .app
+        .save_exercise_scores(&session.actor, id, inputs)
+        .await
+        .map(|_| ());
     let submit = field(&pairs, "action") == "submit";
     if submit && outcome.is_ok() {
         outcome = state
@@ -700,25 +682,15 @@ pub async fn save(
         Err(e) => match form_error(e, &[]) {
             Ok(errors) => {
                 let message = errors.general().unwrap_or_default().to_string();
-                match state.app.exercise_view(&session.actor, id).await {
-                    Ok(v) => render_status(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        &exercise_page(&session, v, &typed, None, Some(message), None),
-                    ),
-                    Err(e) => error::page(e),
-                }
+                let view = state.app.exercise_view(&session.actor, id).await;
+                page_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    view.map(|v| exercise_page(&session, v, &typed, None, Some(message), None)),
+                )
             }
             Err(e) => error::page(e),
         },
     }
-}
-
-/// A form with only a CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
 }
 
 /// `POST /exercises/{id}/close`.

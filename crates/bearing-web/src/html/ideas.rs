@@ -4,10 +4,11 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::html::choices::area_choices;
 use crate::html::error;
 use crate::html::layout::{
-    Choice, FormErrors, Highlighted, Nav, ago, arr, choices, form_error, non_empty, opt_enum,
-    parse_opt_id, query_string, render, render_status, split_list,
+    Choice, FormErrors, Highlighted, Nav, ago, arr, choices, non_empty, num, opt_enum, page,
+    page_status, parse_opt_id, query_string, reshow_form, split_list,
 };
 use crate::html::notes::ActivityView;
 use crate::html::priority::PriorityView;
@@ -61,11 +62,6 @@ pub struct IdeaRowView {
     pub demand: String,
 }
 
-fn short_number(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 /// The ideas list page.
 #[derive(Template)]
 #[template(path = "ideas.html")]
@@ -90,26 +86,13 @@ pub struct IdeasPage {
     pub can_manage: bool,
 }
 
-fn area_choices(areas: &[Area], current: &str, blank: &str) -> Vec<Choice> {
-    std::iter::once(Choice::new("", blank, current))
-        .chain(
-            areas
-                .iter()
-                .map(|a| Choice::new(a.id.to_string(), a.name.clone(), current)),
-        )
-        .collect()
-}
-
 /// `GET /ideas`.
 pub async fn list(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<IdeasQuery>,
 ) -> Response {
-    match build_list(&state, &session, q).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(build_list(&state, &session, q).await)
 }
 
 async fn build_list(
@@ -132,7 +115,7 @@ async fn build_list(
         .app
         .list_ideas(&filter, sort, &PageRequest::parse(Some(&q.cursor), None)?)
         .await?;
-    let areas = state.app.areas().await?;
+    let areas = area_choices(state, q.area.trim(), "Any area").await?;
     let next_href = page.next_cursor.map(|c| {
         format!(
             "/ideas{}",
@@ -152,7 +135,7 @@ async fn build_list(
             q.status.trim(),
             Some("Any status"),
         ),
-        areas: area_choices(&areas, q.area.trim(), "Any area"),
+        areas,
         sorts: choices(
             IdeaSort::ALL.iter().map(|s| (s.as_str(), s.label())),
             sort.as_str(),
@@ -172,12 +155,8 @@ async fn build_list(
                 status: r.idea.status,
                 labels: r.idea.labels,
                 updated: ago(r.idea.updated_at),
-                rice: r
-                    .idea
-                    .rice
-                    .as_ref()
-                    .map_or("–".into(), |x| short_number(x.score)),
-                demand: short_number(r.idea.demand_score),
+                rice: r.idea.rice.as_ref().map_or("–".into(), |x| num(x.score)),
+                demand: num(r.idea.demand_score),
             })
             .collect(),
         next_href,
@@ -254,7 +233,7 @@ async fn new_idea_page(
     form: IdeaForm,
     errors: FormErrors,
 ) -> Result<NewIdeaPage, AppError> {
-    let areas = state.app.areas().await?;
+    let areas = area_choices(state, &form.area_id, "No area").await?;
     let status = if form.status.is_empty() {
         IdeaStatus::New.as_str()
     } else {
@@ -271,7 +250,7 @@ async fn new_idea_page(
     Ok(NewIdeaPage {
         similar,
         nav: Nav::new(session, "ideas"),
-        areas: area_choices(&areas, &form.area_id, "No area"),
+        areas,
         statuses: choices(
             IdeaStatus::ALL.iter().map(|s| (s.as_str(), s.label())),
             status,
@@ -298,10 +277,7 @@ pub async fn new_form(
         problem: q.problem,
         ..Default::default()
     };
-    match new_idea_page(&state, &session, form, FormErrors::none()).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(new_idea_page(&state, &session, form, FormErrors::none()).await)
 }
 
 fn idea_input(f: &IdeaForm) -> Result<NewIdea, ValidationError> {
@@ -344,13 +320,12 @@ pub async fn create(
     };
     match result {
         Ok(idea) => Redirect::to(&format!("/ideas/{}", idea.id)).into_response(),
-        Err(e) => match form_error(e, IDEA_FIELDS) {
-            Ok(errors) => match new_idea_page(&state, &session, f, errors).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            },
-            Err(e) => error::page(e),
-        },
+        Err(e) => {
+            reshow_form(e, IDEA_FIELDS, |errors| {
+                new_idea_page(&state, &session, f, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -515,7 +490,7 @@ pub async fn show_with_rice_errors(
     id: IdeaId,
     rice_errors: FormErrors,
 ) -> Response {
-    match idea_page(
+    let p = idea_page(
         state,
         session,
         id,
@@ -523,13 +498,8 @@ pub async fn show_with_rice_errors(
         FormErrors::none(),
         rice_errors,
     )
-    .await
-    {
-        Ok(p) => {
-            crate::html::layout::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &p)
-        }
-        Err(e) => error::page(e),
-    }
+    .await;
+    page_status(StatusCode::UNPROCESSABLE_ENTITY, p)
 }
 
 /// `GET /ideas/{id}`.
@@ -547,19 +517,17 @@ pub async fn show(
         Ok(None) => {}
         Err(e) => return error::page(e),
     }
-    match idea_page(
-        &state,
-        &session,
-        id,
-        String::new(),
-        FormErrors::none(),
-        FormErrors::none(),
+    page(
+        idea_page(
+            &state,
+            &session,
+            id,
+            String::new(),
+            FormErrors::none(),
+            FormErrors::none(),
+        )
+        .await,
     )
-    .await
-    {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
 }
 
 /// Body of `POST /ideas/{id}/comments`.
@@ -598,15 +566,12 @@ pub async fn comment(
         .await
     {
         Ok(_) => Redirect::to(&format!("/ideas/{id}#comments")).into_response(),
-        Err(e) => match form_error(e, &["body"]) {
-            Ok(errors) => {
-                match idea_page(&state, &session, id, f.body, errors, FormErrors::none()).await {
-                    Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                    Err(e) => error::page(e),
-                }
-            }
-            Err(e) => error::page(e),
-        },
+        Err(e) => {
+            reshow_form(e, &["body"], |errors| {
+                idea_page(&state, &session, id, f.body, errors, FormErrors::none())
+            })
+            .await
+        }
     }
 }
 

@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::html::error;
+use crate::html::choices::customer_choices;
 use crate::html::layout::{
-    Choice, Nav, ago, choices, excerpt, opt_enum, parse_opt_id, query_string, render,
+    self, Choice, Nav, ago, choices, excerpt, opt_enum, parse_opt_id, query_string,
 };
 use askama::Template;
 use axum::extract::{Query, State};
@@ -102,10 +102,7 @@ pub async fn page(
     session: Session,
     Query(q): Query<InboxQuery>,
 ) -> Response {
-    match build(&state, &session, q).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    layout::page(build(&state, &session, q).await)
 }
 
 async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<InboxPage, AppError> {
@@ -131,17 +128,7 @@ async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<Inb
         .app
         .list_notes(&filter, NoteSort::Newest, &page_req)
         .await?;
-    let customers = state
-        .app
-        .list_customers(
-            &CustomerFilter::default(),
-            CustomerSort::Name,
-            &PageRequest {
-                after: None,
-                limit: 200,
-            },
-        )
-        .await?;
+    let customers = customer_choices(state, q.customer.trim(), "Any customer").await?;
 
     let keep = |st: &str, cursor: &str| {
         query_string(&[
@@ -193,14 +180,7 @@ async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<Inb
             q.importance.trim(),
             Some("Any importance"),
         ),
-        customers: std::iter::once(Choice::new("", "Any customer", q.customer.trim()))
-            .chain(
-                customers
-                    .items
-                    .iter()
-                    .map(|c| Choice::new(c.id.to_string(), c.name.clone(), q.customer.trim())),
-            )
-            .collect(),
+        customers,
         filtered: !(q.source.trim().is_empty()
             && q.importance.trim().is_empty()
             && q.customer.trim().is_empty()),

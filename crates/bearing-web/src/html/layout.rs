@@ -1,13 +1,16 @@
 //! Shared page pieces: the navigation bar every signed-in page carries,
-//! select options, inline form errors, and formatting helpers (ARR like
-//! `$240k`, relative times, excerpts, comma-separated lists).
+//! select options, inline form errors, rendering a page (or the error page),
+//! the CSRF-only form, and formatting helpers (numbers, ARR like `$240k`,
+//! relative times, excerpts, comma-separated lists).
 
 use crate::auth::{Session, urlencode};
 use crate::html::error;
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use bearing_app::AppError;
 use bearing_domain::{Timestamp, ValidationError};
+use serde::Deserialize;
 
 /// What the top navigation bar needs: who is signed in, the CSRF token for
 /// the sign-out form and which section is current.
@@ -152,18 +155,64 @@ pub fn form_error(e: AppError, fields: &[&str]) -> Result<FormErrors, AppError> 
 
 /// Render a template into a page, or the error page if rendering fails.
 pub fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => error::page(AppError::Internal(format!("rendering template: {e}"))),
-    }
+    render_status(StatusCode::OK, t)
 }
 
 /// Render a template with a status code (e.g. 422 for a form with errors).
-pub fn render_status<T: Template>(status: axum::http::StatusCode, t: &T) -> Response {
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => error::page(AppError::Internal(format!("rendering template: {e}"))),
     }
+}
+
+/// A built page, or the error page when building it failed.
+pub fn page<T: Template>(r: Result<T, AppError>) -> Response {
+    page_status(StatusCode::OK, r)
+}
+
+/// A built page with a status code (e.g. 422 for a form shown again with
+/// its errors), or the error page when building it failed.
+pub fn page_status<T: Template>(status: StatusCode, r: Result<T, AppError>) -> Response {
+    match r {
+        Ok(p) => render_status(status, &p),
+        Err(e) => error::page(e),
+    }
+}
+
+/// The answer to a refused form post: a validation or conflict error shows
+/// the form again (built by `build` with the error in place) as 422; any
+/// other error is the error page.
+pub async fn reshow_form<T, Fut>(
+    e: AppError,
+    fields: &[&str],
+    build: impl FnOnce(FormErrors) -> Fut,
+) -> Response
+where
+    T: Template,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    match form_error(e, fields) {
+        Ok(errors) => page_status(StatusCode::UNPROCESSABLE_ENTITY, build(errors).await),
+        Err(e) => error::page(e),
+    }
+}
+
+/// The body of a form that carries only the session's CSRF token (sign
+/// out, close, adopt, un-merge…).
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    /// CSRF token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// A number for display: at most two decimals, no trailing zeros (`12.5`,
+/// `3`, `0.33`), and never `-0`.
+pub fn num(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
 }
 
 /// ARR in short dollars: `$950`, `$240k`, `$1.2M`.
@@ -302,6 +351,14 @@ mod tests {
         assert_eq!(arr(240_000), "$240k");
         assert_eq!(arr(1_200_000), "$1.2M");
         assert_eq!(arr(3_000_000), "$3M");
+    }
+
+    #[test]
+    fn num_trims_zeros() {
+        assert_eq!(num(12.5), "12.5");
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(1.0 / 3.0), "0.33");
+        assert_eq!(num(-0.001), "0");
     }
 
     #[test]

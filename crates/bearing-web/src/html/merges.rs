@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::Choice;
+use crate::html::layout::{Choice, CsrfForm};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -136,20 +136,12 @@ pub async fn merge(
     }
 }
 
-/// Body of `POST /merges/{merge_id}/unmerge`.
-#[derive(Debug, Deserialize)]
-pub struct UnmergeForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// `POST /merges/{merge_id}/unmerge`: undo a merge, then show the restored idea.
 pub async fn unmerge(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(f): Form<UnmergeForm>,
+    Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;

@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod board;
+pub mod choices;
 pub mod customers;
 pub mod error;
 pub mod exercises;

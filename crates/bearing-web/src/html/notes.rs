@@ -4,15 +4,15 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::html::choices::{area_choices, customer_choices};
 use crate::html::error;
 use crate::html::layout::{
-    Choice, FormErrors, Nav, ago, choices, excerpt, form_error, non_empty, parse_opt_id, render,
-    render_status, split_list,
+    Choice, FormErrors, Nav, ago, choices, excerpt, non_empty, page, parse_opt_id, reshow_form,
+    split_list,
 };
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
 use bearing_domain::*;
@@ -71,17 +71,7 @@ async fn new_note_page(
     form: NoteForm,
     errors: FormErrors,
 ) -> Result<NewNotePage, AppError> {
-    let customers = state
-        .app
-        .list_customers(
-            &CustomerFilter::default(),
-            CustomerSort::Name,
-            &PageRequest {
-                after: None,
-                limit: 200,
-            },
-        )
-        .await?;
+    let customers = customer_choices(state, &form.customer, "Anonymous / unknown").await?;
     let source = if form.source.is_empty() {
         NoteSource::SalesCall.as_str()
     } else {
@@ -104,14 +94,7 @@ async fn new_note_page(
             importance,
             None,
         ),
-        customers: std::iter::once(Choice::new("", "Anonymous / unknown", &form.customer))
-            .chain(
-                customers
-                    .items
-                    .iter()
-                    .map(|c| Choice::new(c.id.to_string(), c.name.clone(), &form.customer)),
-            )
-            .collect(),
+        customers,
         form,
         errors,
     })
@@ -119,10 +102,7 @@ async fn new_note_page(
 
 /// `GET /notes/new`.
 pub async fn new_form(State(state): State<AppState>, session: Session) -> Response {
-    match new_note_page(&state, &session, NoteForm::default(), FormErrors::none()).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(new_note_page(&state, &session, NoteForm::default(), FormErrors::none()).await)
 }
 
 fn note_input(f: &NoteForm) -> Result<NewNote, ValidationError> {
@@ -152,13 +132,12 @@ pub async fn create(
     };
     match result {
         Ok(note) => Redirect::to(&format!("/notes/{}", note.id)).into_response(),
-        Err(e) => match form_error(e, NOTE_FIELDS) {
-            Ok(errors) => match new_note_page(&state, &session, f, errors).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            },
-            Err(e) => error::page(e),
-        },
+        Err(e) => {
+            reshow_form(e, NOTE_FIELDS, |errors| {
+                new_note_page(&state, &session, f, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -280,42 +259,35 @@ async fn note_page(
         .map(|u| (u.id, u.name))
         .collect();
     let can_manage = session.actor.user.role.can_manage();
-    let (idea_choices, area_choices) =
-        if can_manage {
-            let ideas = state
-                .app
-                .list_ideas(
-                    &IdeaFilter::default(),
-                    IdeaSort::Title,
-                    &PageRequest {
-                        after: None,
-                        limit: 200,
-                    },
-                )
-                .await?;
-            let areas = state.app.areas().await?;
-            let current = form.as_ref().map(|f| f.idea_id.clone()).unwrap_or_default();
-            let area = form.as_ref().map(|f| f.area_id.clone()).unwrap_or_default();
-            (
-                std::iter::once(Choice::new("", "Choose an idea…", &current))
-                    .chain(ideas.items.iter().map(|r| {
-                        Choice::new(r.idea.id.to_string(), r.idea.title.clone(), &current)
-                    }))
-                    .collect(),
-                choices(
-                    areas
-                        .iter()
-                        .map(|a| (a.id.to_string(), a.name.clone()))
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str())),
-                    &area,
-                    Some("No area"),
-                ),
+    let (idea_choices, areas) = if can_manage {
+        let ideas = state
+            .app
+            .list_ideas(
+                &IdeaFilter::default(),
+                IdeaSort::Title,
+                &PageRequest {
+                    after: None,
+                    limit: 200,
+                },
             )
-        } else {
-            (Vec::new(), Vec::new())
-        };
+            .await?;
+        let area = form.as_ref().map_or("", |f| f.area_id.as_str());
+        let areas = area_choices(state, area, "No area").await?;
+        let current = form.as_ref().map_or("", |f| f.idea_id.as_str());
+        (
+            std::iter::once(Choice::new("", "Choose an idea…", current))
+                .chain(
+                    ideas
+                        .items
+                        .iter()
+                        .map(|r| Choice::new(r.idea.id.to_string(), r.idea.title.clone(), current)),
+                )
+                .collect(),
+            areas,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let similar = if can_manage {
         let linked: Vec<IdeaId> = d.ideas.iter().map(|l| l.idea.id).collect();
         state
@@ -371,7 +343,7 @@ async fn note_page(
         contact: d.contact,
         can_manage,
         idea_choices,
-        area_choices,
+        area_choices: areas,
         form,
         link_errors,
         create_errors,
@@ -389,10 +361,7 @@ pub async fn show(
     let Some(id) = parse_note_id(&id) else {
         return error::not_found("note");
     };
-    match note_page(&state, &session, id, None, None).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(note_page(&state, &session, id, None, None).await)
 }
 
 const LINK_FIELDS: &[&str] = &["idea_id", "excerpt"];
@@ -473,15 +442,11 @@ pub async fn process(
                 "create" => CREATE_FIELDS,
                 _ => WONT_FIELDS,
             };
-            let errors = match form_error(e, fields) {
-                Ok(errors) => errors,
-                Err(e) => return error::page(e),
-            };
             let which = f.action.clone();
-            match note_page(&state, &session, id, Some(f), Some((which, errors))).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            }
+            reshow_form(e, fields, |errors| {
+                note_page(&state, &session, id, Some(f), Some((which, errors)))
+            })
+            .await
         }
     }
 }

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{FormErrors, arr};
+use crate::html::layout::{FormErrors, arr, num};
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
@@ -86,11 +86,6 @@ pub struct PriorityView {
 
 /// Fields of the scoring form, for error placement.
 pub const FIELDS: &[&str] = &["reach", "impact", "confidence", "effort_months"];
-
-fn num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
 
 fn options(scale: &[(f64, &str)], current: Option<f64>) -> Vec<ScaleOption> {
     scale

@@ -6,8 +6,8 @@
 
 use crate::AppState;
 use crate::auth::Session;
-use crate::html::error;
-use crate::html::layout::{Choice, Nav, choices, query_string, render};
+use crate::html::choices::{area_choices, customer_choices};
+use crate::html::layout::{self, Choice, Nav, choices, query_string};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -89,14 +89,17 @@ pub struct SearchPage {
     pub searched: bool,
 }
 
+/// The search filters of the page's form. The same rules as the API's
+/// `api::search::filter_from`, which this module cannot reach (the `api`
+/// submodules are private); the page's fields are `area` and `customer`.
 fn filter_of(f: &SearchForm) -> Result<SearchFilter, ValidationError> {
     let blank = |s: &str| s.trim().is_empty();
     let mut out = SearchFilter {
         kind: (!blank(&f.kind))
             .then(|| SearchKind::parse_field(&f.kind, "type"))
             .transpose()?,
-        area_id: crate::html::layout::parse_opt_id(&f.area, "area")?,
-        customer_id: crate::html::layout::parse_opt_id(&f.customer, "customer")?,
+        area_id: layout::parse_opt_id(&f.area, "area")?,
+        customer_id: layout::parse_opt_id(&f.customer, "customer")?,
         ..Default::default()
     };
     if !blank(&f.state) {
@@ -126,25 +129,12 @@ pub async fn page(
     session: Session,
     Query(f): Query<SearchForm>,
 ) -> Response {
-    match build(&state, &session, f).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    layout::page(build(&state, &session, f).await)
 }
 
 async fn build(state: &AppState, session: &Session, f: SearchForm) -> Result<SearchPage, AppError> {
-    let areas = state.app.areas().await?;
-    let customers = state
-        .app
-        .list_customers(
-            &CustomerFilter::default(),
-            CustomerSort::Name,
-            &PageRequest {
-                after: None,
-                limit: 200,
-            },
-        )
-        .await?;
+    let areas = area_choices(state, f.area.trim(), "Any area").await?;
+    let customers = customer_choices(state, f.customer.trim(), "Any customer").await?;
     let searched = !f.q.trim().is_empty();
     let (mut results, mut error, mut next_href) = (Vec::new(), None, None);
     if searched {
@@ -216,32 +206,13 @@ async fn build(state: &AppState, session: &Session, f: SearchForm) -> Result<Sea
             f.kind.trim(),
             Some("Everything"),
         ),
-        areas: choices(
-            areas
-                .iter()
-                .map(|a| (a.id.to_string(), a.name.clone()))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-            f.area.trim(),
-            Some("Any area"),
-        ),
+        areas,
         states: choices(
             states.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             f.state.trim(),
             Some("Any state"),
         ),
-        customers: choices(
-            customers
-                .items
-                .iter()
-                .map(|c| (c.id.to_string(), c.name.clone()))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-            f.customer.trim(),
-            Some("Any customer"),
-        ),
+        customers,
         form: f,
         results,
         error,
@@ -277,13 +248,8 @@ pub async fn similar_for(
     title: &str,
     problem: &str,
 ) -> Result<SimilarPartial, AppError> {
-    let text = format!("{title} {title} {problem}");
-    let asked = !text.trim().is_empty();
-    let ideas = if asked {
-        state.app.similar_ideas(&text, None, &[], 5).await?
-    } else {
-        Vec::new()
-    };
+    let asked = !(title.trim().is_empty() && problem.trim().is_empty());
+    let ideas = state.app.similar_to_new_idea(title, problem).await?;
     Ok(SimilarPartial { ideas, asked })
 }
 
@@ -293,8 +259,5 @@ pub async fn similar(
     _session: Session,
     Query(q): Query<SimilarQuery>,
 ) -> Response {
-    match similar_for(&state, &q.title, &q.problem).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    layout::page(similar_for(&state, &q.title, &q.problem).await)
 }

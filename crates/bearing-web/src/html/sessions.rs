@@ -9,7 +9,9 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{FormErrors, Nav, ago, form_error, render, render_status};
+use crate::html::layout::{
+    CsrfForm, FormErrors, Nav, ago, form_error, page, page_status, reshow_form,
+};
 use crate::html::matrix::render_matrix;
 use askama::Template;
 use axum::Form;
@@ -165,10 +167,7 @@ async fn sessions_page(
 
 /// `GET /sessions`.
 pub async fn list(State(state): State<AppState>, session: Session) -> Response {
-    match sessions_page(&state, &session, SessionForm::default(), FormErrors::none()).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(sessions_page(&state, &session, SessionForm::default(), FormErrors::none()).await)
 }
 
 fn limit_field(raw: &str, field: &str) -> Result<Option<u32>, ValidationError> {
@@ -235,13 +234,12 @@ pub async fn create(
     };
     match result {
         Ok(s) => Redirect::to(&format!("/sessions/{}", s.id)).into_response(),
-        Err(e) => match form_error(e, SESSION_FIELDS) {
-            Ok(errors) => match sessions_page(&state, &session, f, errors).await {
-                Ok(p) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error::page(e),
-            },
-            Err(e) => error::page(e),
-        },
+        Err(e) => {
+            reshow_form(e, SESSION_FIELDS, |errors| {
+                sessions_page(&state, &session, f, errors)
+            })
+            .await
+        }
     }
 }
 
@@ -421,10 +419,7 @@ pub async fn show(
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };
-    match session_page(&state, &session, id, FormErrors::none()).await {
-        Ok(p) => render(&p),
-        Err(e) => error::page(e),
-    }
+    page(session_page(&state, &session, id, FormErrors::none()).await)
 }
 
 /// After an action: back to the page on success; on a refusal, the page
@@ -452,10 +447,7 @@ async fn after(
             Err(e) => return error::page(e),
         },
     };
-    match session_page(state, session, id, errors).await {
-        Ok(p) => render_status(status, &p),
-        Err(e) => error::page(e),
-    }
+    page_status(status, session_page(state, session, id, errors).await)
 }
 
 /// Body of `POST /sessions/{id}/nominations`.
@@ -564,20 +556,12 @@ pub async fn retract(
     after(&state, &session, id, result, "#nominations").await
 }
 
-/// Body of `POST /sessions/{id}/close`.
-#[derive(Debug, serde::Deserialize)]
-pub struct CloseForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// `POST /sessions/{id}/close`: the facilitator closes the session.
 pub async fn close(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(f): Form<CloseForm>,
+    Form(f): Form<CsrfForm>,
 ) -> Response {
     if let Err(r) = session.check_csrf(&f.csrf) {
         return r;

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::html::error;
-use crate::html::layout::{Nav, render};
+use crate::html::layout::{self, Nav};
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,16 +41,13 @@ pub async fn page(
     session: Session,
     axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
 ) -> Response {
-    match state.app.reach_mode().await {
-        Ok(mode) => render(&SettingsPage {
-            nav: Nav::new(&session, "settings"),
-            mode,
-            modes: ReachMode::ALL.to_vec(),
-            is_admin: session.actor.user.role == bearing_domain::Role::Admin,
-            saved: q.saved.is_some(),
-        }),
-        Err(e) => error::page(e),
-    }
+    layout::page(state.app.reach_mode().await.map(|mode| SettingsPage {
+        nav: Nav::new(&session, "settings"),
+        mode,
+        modes: ReachMode::ALL.to_vec(),
+        is_admin: session.actor.user.role == bearing_domain::Role::Admin,
+        saved: q.saved.is_some(),
+    }))
 }
 
 /// Body of `POST /settings`.

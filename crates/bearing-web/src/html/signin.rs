@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Session};
 use crate::html::error;
-use crate::html::layout::render_status;
+use crate::html::layout::{CsrfForm, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -50,14 +50,6 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// Body of `POST /signout`.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    /// The session's CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
-
 /// A safe local redirect target: starts with `/` but not `//` or `/\`.
 pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
@@ -79,7 +71,7 @@ pub async fn form(Query(q): Query<NextQuery>) -> Response {
         email: String::new(),
         error: None,
     };
-    render_status(StatusCode::OK, &page)
+    render(&page)
 }
 
 /// `POST /signin`: check the password, set the cookie, go on.

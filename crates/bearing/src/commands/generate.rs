@@ -34,9 +34,7 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 /// so notes have customers and reporters).
 pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
     let app = settings.connect().await?;
-    if app.db.count_users().await? == 0 {
-        app.load_demo().await?;
-    }
+    app.prepare_generation().await?;
     if let Some(notes) = args.notes {
         let bar = bar(notes, "notes");
         let start = Instant::now();
@@ -71,13 +69,11 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
             start.elapsed().as_secs_f64()
         );
     }
-    if args.notes.is_some() || args.ideas.is_some() {
-        let start = Instant::now();
-        app.db.optimize_search().await?;
-        println!(
-            "Compacted the search index and refreshed statistics in {:.2} s.",
-            start.elapsed().as_secs_f64()
-        );
-    }
+    let start = Instant::now();
+    app.finish_generation().await?;
+    println!(
+        "Compacted the search index and refreshed statistics in {:.2} s.",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -80,6 +80,21 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
             .unwrap(),
         Err(Refusal::IdeaNotInExercise)
     );
+    // Several cards at once are all-or-nothing: with one idea outside the
+    // exercise, B's valid card is not saved either.
+    assert_eq!(
+        db.save_scorecards(
+            ex.id,
+            ann.user.id,
+            &[
+                (b.id, rice(3.0, 2.0, 0.8, 2.0)),
+                (other.id, rice(6.0, 1.0, 1.0, 1.0)),
+            ],
+        )
+        .await
+        .unwrap(),
+        Err(Refusal::IdeaNotInExercise)
+    );
     assert_eq!(
         db.submit_scorecards(ex.id, ann.user.id).await.unwrap(),
         Err(Refusal::Unscored(vec![b.id]))

@@ -274,6 +274,26 @@ backend_test!(
             "A keeps Pat's own card; Cas's moves over"
         );
         assert!(!after_b.on_board, "B leaves its board");
+        // ...and stays off it: viewing the board ranks unranked ideas, but
+        // not merged-away ones; nor is B suggested as a similar idea.
+        let board = app
+            .board(
+                area.id,
+                &PageRequest {
+                    after: None,
+                    limit: 50,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(board.items.iter().map(|i| i.id).collect::<Vec<_>>(), [a.id]);
+        assert!(t.db.idea(b.id).await.unwrap().board_rank.is_none());
+        let similar = app
+            .similar_ideas("Single sign-on with SAML", None, &[], 5)
+            .await
+            .unwrap();
+        assert!(similar.iter().any(|s| s.id == a.id), "{similar:?}");
+        assert!(similar.iter().all(|s| s.id != b.id), "{similar:?}");
         assert!(after_a.demand >= before_a.demand);
         assert_eq!(after_b.demand, 0.0);
         assert_eq!(app.merged_into(b.id).await.unwrap(), Some(a.id));

@@ -213,11 +213,12 @@ backend_test!(creating_checks_limits_people_and_role, |t| async move {
         "participants",
         "Vic Viewer is a viewer and cannot vote",
     );
+    let stranger = UserId::new();
     assert_invalid(
-        app.create_session(&pat, session_input(vec![UserId::new()], (5, 5, 5)))
+        app.create_session(&pat, session_input(vec![stranger], (5, 5, 5)))
             .await,
         "participants",
-        "no user with that id",
+        &format!("no user with id {stranger}"),
     );
     let mut blank = session_input(vec![], (5, 5, 5));
     blank.title = "  ".into();

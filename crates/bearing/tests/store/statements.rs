@@ -22,7 +22,6 @@ const ALL: &[(&str, &[&str])] = &[
     ("merges", bearing_store::merges::STATEMENTS),
     ("notes", bearing_store::notes::STATEMENTS),
     ("prioritisation", bearing_store::prioritisation::STATEMENTS),
-    ("search", bearing_store::search::STATEMENTS),
     ("sessions", bearing_store::sessions::STATEMENTS),
     ("users", bearing_store::users::STATEMENTS),
 ];
