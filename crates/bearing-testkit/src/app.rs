@@ -198,6 +198,65 @@ impl TestApp {
         )
     }
 
+    /// Sign in as the admin through the web form and return the session
+    /// cookie (`bearing_session=…`), for [`TestApp::page`] and
+    /// [`TestApp::form`].
+    pub async fn sign_in_cookie(&self) -> String {
+        let resp = self
+            .client
+            .post(self.url("/signin"))
+            .form(&[
+                ("email", self.email.as_str()),
+                ("password", self.password.as_str()),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        resp.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("bearing_session="))
+            .expect("a session cookie")
+            .split(';')
+            .next()
+            .expect("cookie value")
+            .to_string()
+    }
+
+    /// GET a page with the session `cookie`: the status, and the redirect
+    /// target if there is one, else the body.
+    pub async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
+        let req = self.client.get(self.url(path));
+        Self::send_with_cookie(req, cookie).await
+    }
+
+    /// POST a form with the session `cookie`: the status, and the redirect
+    /// target if there is one, else the body.
+    pub async fn form(
+        &self,
+        cookie: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let req = self.client.post(self.url(path)).form(fields);
+        Self::send_with_cookie(req, cookie).await
+    }
+
+    async fn send_with_cookie(req: reqwest::RequestBuilder, cookie: &str) -> (StatusCode, String) {
+        let resp = req.header("cookie", cookie).send().await.expect("request");
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = resp.text().await.expect("body");
+        (status, if location.is_empty() { body } else { location })
+    }
+
     /// Make a user with `role` and an API token for them.
     pub async fn user_with_token(&self, email: &str, role: Role) -> (User, String) {
         let u = self

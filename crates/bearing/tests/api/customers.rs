@@ -55,13 +55,30 @@ backend_test!(
         let (_, l) = t.get(&format!("/api/v1/ideas?customer_id={cid}")).await;
         assert_eq!(l["items"][0]["title"], "Audit log");
 
+        let names = |l: &serde_json::Value| -> Vec<String> {
+            l["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (s, _) = t
+            .post(
+                "/api/v1/customers",
+                json!({"name": "Initech", "arr": 490000, "segment": "enterprise"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, l) = t.get("/api/v1/customers?sort=arr").await;
+        assert_eq!(names(&l), ["Initech", "Globex"], "highest ARR first");
         let (s, u) = t
             .patch(&format!("/api/v1/customers/{cid}"), json!({"arr": 500000}))
             .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(u["arr"], 500000);
         let (_, l) = t.get("/api/v1/customers?sort=arr").await;
-        assert_eq!(l["items"][0]["name"], "Globex");
+        assert_eq!(names(&l), ["Globex", "Initech"], "the new ARR re-sorts");
         let (_, l) = t.get("/api/v1/customers?segment=smb").await;
         assert!(l["items"].as_array().unwrap().is_empty());
     }

@@ -3,22 +3,11 @@
 //! the median per factor, adopting sets the idea's RICE, outsiders get 403,
 //! off-scale values get 422 with the allowed values.
 
+use super::{csrf_of, idea};
 use bearing_domain::Role;
 use bearing_testkit::{TestApp, backend_test};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// Create an idea as the admin and return its id.
-async fn idea(t: &TestApp, title: &str) -> String {
-    let (s, i) = t
-        .post(
-            "/api/v1/ideas",
-            json!({"title": title, "problem": format!("The problem behind {title}")}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{i}");
-    i["id"].as_str().unwrap().to_string()
-}
 
 /// Open an exercise as the caller with `token`; returns its id.
 async fn open(t: &TestApp, token: &str, title: &str, ideas: &[&str], people: &[&str]) -> String {
@@ -66,8 +55,8 @@ fn close_to(v: &Value, want: f64) -> bool {
 backend_test!(
     scores_stay_hidden_until_you_submit,
     |t: TestApp| async move {
-        let sso = idea(&t, "SSO").await;
-        let dark = idea(&t, "Dark mode").await;
+        let sso = idea(&t, "SSO", &[]).await;
+        let dark = idea(&t, "Dark mode", &[]).await;
         let (bob, bob_t) = t.user_with_token("bob@test.local", Role::Contributor).await;
         let (carol, carol_t) = t.user_with_token("carol@test.local", Role::Pm).await;
         let bob_id = bob.id.to_string();
@@ -144,6 +133,7 @@ backend_test!(
         let (s, v) = post_as(&t, &carol_t, &format!("{path}/submit")).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["submitted_count"], 2);
+        assert_eq!(v["results"].as_array().unwrap().len(), 2, "{v}");
         for r in v["results"].as_array().unwrap() {
             assert_eq!(r["scorecards"].as_array().unwrap().len(), 2, "{r}");
         }
@@ -161,8 +151,8 @@ backend_test!(
 backend_test!(
     submit_requires_a_card_for_every_idea,
     |t: TestApp| async move {
-        let a = idea(&t, "Audit log").await;
-        let b = idea(&t, "Bulk edit").await;
+        let a = idea(&t, "Audit log", &[]).await;
+        let b = idea(&t, "Bulk edit", &[]).await;
         let ex = open(&t, &t.token, "Needs all", &[&a, &b], &[]).await;
         let (s, _) = score(&t, &t.token, &ex, &a, [10.0, 1.0, 1.0, 1.0]).await;
         assert_eq!(s, StatusCode::OK);
@@ -185,7 +175,7 @@ backend_test!(
         assert_eq!(mine.len(), 1);
         assert!(close_to(&mine[0]["reach"], 6.0));
         // An idea outside the exercise is not found.
-        let other = idea(&t, "Elsewhere").await;
+        let other = idea(&t, "Elsewhere", &[]).await;
         let (s, _) = score(&t, &t.token, &ex, &other, [6.0, 1.0, 1.0, 1.0]).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (s, _) = score(&t, &t.token, &ex, &b, [6.0, 1.0, 1.0, 1.0]).await;
@@ -200,7 +190,7 @@ backend_test!(
 backend_test!(
     aggregate_is_the_median_of_each_factor_and_can_be_adopted,
     |t: TestApp| async move {
-        let id = idea(&t, "Usage alerts").await;
+        let id = idea(&t, "Usage alerts", &[]).await;
         let (pat, pat_t) = t.user_with_token("pat@test.local", Role::Pm).await;
         let (sam, sam_t) = t.user_with_token("sam@test.local", Role::Contributor).await;
         let pat_id = pat.id.to_string();
@@ -277,7 +267,7 @@ backend_test!(
 backend_test!(
     an_even_count_median_falls_between_scale_points,
     |t: TestApp| async move {
-        let id = idea(&t, "Webhooks").await;
+        let id = idea(&t, "Webhooks", &[]).await;
         let (kim, kim_t) = t.user_with_token("kim@test.local", Role::Contributor).await;
         let kim_id = kim.id.to_string();
         let ex = open(&t, &t.token, "Pair", &[&id], &[&kim_id]).await;
@@ -303,7 +293,7 @@ backend_test!(
 );
 
 backend_test!(only_invited_people_take_part, |t: TestApp| async move {
-    let id = idea(&t, "Exports").await;
+    let id = idea(&t, "Exports", &[]).await;
     let (_, out_t) = t.user_with_token("outsider@test.local", Role::Pm).await;
     let (viewer, viewer_t) = t.user_with_token("viewer@test.local", Role::Viewer).await;
     let ex = open(&t, &t.token, "Private", &[&id], &[]).await;
@@ -351,7 +341,7 @@ backend_test!(only_invited_people_take_part, |t: TestApp| async move {
 backend_test!(
     off_scale_values_are_refused_with_the_allowed_values,
     |t: TestApp| async move {
-        let id = idea(&t, "Search").await;
+        let id = idea(&t, "Search", &[]).await;
         let ex = open(&t, &t.token, "Scales", &[&id], &[]).await;
         let cases: [([f64; 4], &str, &str); 4] = [
             (
@@ -390,7 +380,7 @@ backend_test!(
 backend_test!(
     opening_checks_title_ideas_and_people,
     |t: TestApp| async move {
-        let id = idea(&t, "Roles").await;
+        let id = idea(&t, "Roles", &[]).await;
         let bad = "0190c0de-0000-7000-8000-000000000009";
         for (body, field) in [
             (json!({"title": "  ", "idea_ids": [id]}), "title"),
@@ -436,7 +426,7 @@ backend_test!(
 );
 
 backend_test!(the_list_pages_newest_first, |t: TestApp| async move {
-    let id = idea(&t, "Paging").await;
+    let id = idea(&t, "Paging", &[]).await;
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(open(&t, &t.token, &format!("E{n}"), &[&id], &[]).await);
@@ -458,103 +448,36 @@ backend_test!(the_list_pages_newest_first, |t: TestApp| async move {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 });
 
-/// Sign in through the form and return the session cookie header value.
-async fn sign_in(t: &TestApp) -> String {
-    let resp = t
-        .client
-        .post(t.url("/signin"))
-        .form(&[
-            ("email", t.email.as_str()),
-            ("password", t.password.as_str()),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("bearing_session="))
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn page(t: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
-    let resp = t
-        .client
-        .get(t.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn form(
-    t: &TestApp,
-    cookie: &str,
-    path: &str,
-    fields: &[(String, String)],
-) -> (StatusCode, String) {
-    let resp = t
-        .client
-        .post(t.url(path))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = resp.text().await.unwrap();
-    (status, if location.is_empty() { body } else { location })
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    html[at..].split('"').next().unwrap().to_string()
-}
-
 backend_test!(pages_open_score_submit_and_adopt, |t: TestApp| async move {
-    let id = idea(&t, "Calendar sync").await;
-    let cookie = sign_in(&t).await;
-    let (s, html) = page(&t, &cookie, "/exercises").await;
+    let id = idea(&t, "Calendar sync", &[]).await;
+    let cookie = t.sign_in_cookie().await;
+    let (s, html) = t.page(&cookie, "/exercises").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("New exercise") && html.contains("Calendar sync"));
     let csrf = csrf_of(&html);
-    let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
 
     // A blank title re-shows the form with the error inline.
-    let (s, html) = form(
-        &t,
-        &cookie,
-        "/exercises",
-        &[kv("csrf", &csrf), kv("title", ""), kv("idea_ids", &id)],
-    )
-    .await;
+    let (s, html) = t
+        .form(
+            &cookie,
+            "/exercises",
+            &[("csrf", &csrf), ("title", ""), ("idea_ids", &id)],
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("give the exercise a title"));
-    let (s, to) = form(
-        &t,
-        &cookie,
-        "/exercises",
-        &[kv("csrf", &csrf), kv("title", "Sync"), kv("idea_ids", &id)],
-    )
-    .await;
+    let (s, to) = t
+        .form(
+            &cookie,
+            "/exercises",
+            &[("csrf", &csrf), ("title", "Sync"), ("idea_ids", &id)],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
     assert!(to.starts_with("/exercises/"), "{to}");
     let ex = to.trim_start_matches("/exercises/").to_string();
 
-    let (s, html) = page(&t, &cookie, &to).await;
+    let (s, html) = t.page(&cookie, &to).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("≥80% of users") && html.contains("Massive") && html.contains("Medium (80%)")
@@ -563,71 +486,71 @@ backend_test!(pages_open_score_submit_and_adopt, |t: TestApp| async move {
 
     // An off-scale value typed into the form shows next to the field.
     let f = |k: &str| format!("{k}-{id}");
-    let (s, html) = form(
-        &t,
-        &cookie,
-        &format!("/exercises/{ex}/scores"),
-        &[
-            kv("csrf", &csrf),
-            kv(&f("reach"), "7"),
-            kv(&f("impact"), "2"),
-            kv(&f("confidence"), "0.8"),
-            kv(&f("effort_months"), "2"),
-            kv("action", "save"),
-        ],
-    )
-    .await;
+    let (s, html) = t
+        .form(
+            &cookie,
+            &format!("/exercises/{ex}/scores"),
+            &[
+                ("csrf", &csrf),
+                (&f("reach"), "7"),
+                (&f("impact"), "2"),
+                (&f("confidence"), "0.8"),
+                (&f("effort_months"), "2"),
+                ("action", "save"),
+            ],
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("not on the standard reach scale"));
-    let (s, to) = form(
-        &t,
-        &cookie,
-        &format!("/exercises/{ex}/scores"),
-        &[
-            kv("csrf", &csrf),
-            kv(&f("reach"), "10"),
-            kv(&f("impact"), "2"),
-            kv(&f("confidence"), "0.8"),
-            kv(&f("effort_months"), "2"),
-            kv("action", "submit"),
-        ],
-    )
-    .await;
+    let (s, to) = t
+        .form(
+            &cookie,
+            &format!("/exercises/{ex}/scores"),
+            &[
+                ("csrf", &csrf),
+                (&f("reach"), "10"),
+                (&f("impact"), "2"),
+                (&f("confidence"), "0.8"),
+                (&f("effort_months"), "2"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
-    let (_, html) = page(&t, &cookie, &to).await;
+    let (_, html) = t.page(&cookie, &to).await;
     assert!(
         html.contains("Results") && html.contains("Aggregate") && html.contains("Median"),
         "{html}"
     );
     assert!(!html.contains("Save and submit"));
 
-    let (s, _) = form(
-        &t,
-        &cookie,
-        &format!("/exercises/{ex}/close"),
-        &[kv("csrf", &csrf)],
-    )
-    .await;
+    let (s, _) = t
+        .form(
+            &cookie,
+            &format!("/exercises/{ex}/close"),
+            &[("csrf", &csrf)],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (_, html) = page(&t, &cookie, &format!("/exercises/{ex}")).await;
+    let (_, html) = t.page(&cookie, &format!("/exercises/{ex}")).await;
     assert!(html.contains("Adopt as RICE"));
-    let (s, _) = form(
-        &t,
-        &cookie,
-        &format!("/exercises/{ex}/adopt/{id}"),
-        &[kv("csrf", &csrf)],
-    )
-    .await;
+    let (s, _) = t
+        .form(
+            &cookie,
+            &format!("/exercises/{ex}/adopt/{id}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, shown) = t.get(&format!("/api/v1/ideas/{id}")).await;
     assert!(close_to(&shown["idea"]["rice"]["score"], 8.0), "{shown}");
     // A wrong CSRF token is refused.
-    let (s, _) = form(
-        &t,
-        &cookie,
-        &format!("/exercises/{ex}/close"),
-        &[kv("csrf", "nope")],
-    )
-    .await;
+    let (s, _) = t
+        .form(
+            &cookie,
+            &format!("/exercises/{ex}/close"),
+            &[("csrf", "nope")],
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 });

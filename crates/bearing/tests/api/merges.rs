@@ -4,21 +4,11 @@
 //! merges list; un-merge restores; the page form merges and un-merges
 //! without JavaScript.
 
+use super::{csrf_of, idea};
 use bearing_domain::Role;
 use bearing_testkit::{TestApp, backend_test};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn idea(t: &TestApp, title: &str, labels: &[&str]) -> String {
-    let (s, i) = t
-        .post(
-            "/api/v1/ideas",
-            json!({"title": title, "problem": format!("Why {title}"), "labels": labels}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{i}");
-    i["id"].as_str().unwrap().to_string()
-}
 
 async fn note_linked_to(t: &TestApp, text: &str, ideas: &[&str]) -> String {
     let (s, n) = t
@@ -182,67 +172,13 @@ backend_test!(merge_redirect_and_unmerge, |t: TestApp| async move {
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
 
-/// Sign in through the form and return the session cookie header value.
-async fn sign_in(t: &TestApp) -> String {
-    let resp = t
-        .client
-        .post(t.url("/signin"))
-        .form(&[
-            ("email", t.email.as_str()),
-            ("password", t.password.as_str()),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("bearing_session="))
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-/// GET a page or POST a form with the session cookie: status, and the
-/// redirect target if there is one, else the body.
-async fn send(
-    t: &TestApp,
-    cookie: &str,
-    path: &str,
-    form: Option<&[(&str, &str)]>,
-) -> (StatusCode, String) {
-    let req = match form {
-        Some(f) => t.client.post(t.url(path)).form(f),
-        None => t.client.get(t.url(path)),
-    };
-    let resp = req.header("cookie", cookie).send().await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = resp.text().await.unwrap();
-    (status, if location.is_empty() { body } else { location })
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    html[at..].split('"').next().unwrap().to_string()
-}
-
 backend_test!(
     merge_and_unmerge_from_the_idea_page,
     |t: TestApp| async move {
         let a = idea(&t, "Audit log", &[]).await;
         let b = idea(&t, "Audit trail", &[]).await;
-        let cookie = sign_in(&t).await;
-        let (s, html) = send(&t, &cookie, &format!("/ideas/{b}"), None).await;
+        let cookie = t.sign_in_cookie().await;
+        let (s, html) = t.page(&cookie, &format!("/ideas/{b}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("Merge into…"), "PMs see the merge form");
         assert!(
@@ -251,38 +187,38 @@ backend_test!(
         );
         let csrf = csrf_of(&html);
 
-        let (s, e) = send(
-            &t,
-            &cookie,
-            &format!("/ideas/{b}/merge"),
-            Some(&[("csrf", "wrong"), ("into", &a)]),
-        )
-        .await;
+        let (s, e) = t
+            .form(
+                &cookie,
+                &format!("/ideas/{b}/merge"),
+                &[("csrf", "wrong"), ("into", &a)],
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
-        let (s, e) = send(
-            &t,
-            &cookie,
-            &format!("/ideas/{b}/merge"),
-            Some(&[("csrf", &csrf), ("into", &b)]),
-        )
-        .await;
+        let (s, e) = t
+            .form(
+                &cookie,
+                &format!("/ideas/{b}/merge"),
+                &[("csrf", &csrf), ("into", &b)],
+            )
+            .await;
         assert!(s.is_client_error(), "{s}");
         assert!(e.contains("cannot be merged into itself"), "{e}");
-        let (s, to) = send(
-            &t,
-            &cookie,
-            &format!("/ideas/{b}/merge"),
-            Some(&[("csrf", &csrf), ("into", &a)]),
-        )
-        .await;
+        let (s, to) = t
+            .form(
+                &cookie,
+                &format!("/ideas/{b}/merge"),
+                &[("csrf", &csrf), ("into", &a)],
+            )
+            .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(to, format!("/ideas/{a}"));
 
         // B's page now redirects to A, which offers the un-merge.
-        let (s, to) = send(&t, &cookie, &format!("/ideas/{b}"), None).await;
+        let (s, to) = t.page(&cookie, &format!("/ideas/{b}")).await;
         assert!(s.is_redirection(), "{s}");
         assert_eq!(to, format!("/ideas/{a}"));
-        let (s, html) = send(&t, &cookie, &format!("/ideas/{a}"), None).await;
+        let (s, html) = t.page(&cookie, &format!("/ideas/{a}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(
             html.contains("Merged from <strong>Audit trail</strong>"),
@@ -290,13 +226,13 @@ backend_test!(
         );
         let at = html.find("action=\"/merges/").unwrap() + 8;
         let action = html[at..].split('"').next().unwrap().to_string();
-        let (s, to) = send(&t, &cookie, &action, Some(&[("csrf", &csrf)])).await;
+        let (s, to) = t.form(&cookie, &action, &[("csrf", &csrf)]).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
         assert_eq!(to, format!("/ideas/{b}"));
-        let (s, html) = send(&t, &cookie, &format!("/ideas/{b}"), None).await;
+        let (s, html) = t.page(&cookie, &format!("/ideas/{b}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("Audit trail"));
-        let (_, html) = send(&t, &cookie, &format!("/ideas/{a}"), None).await;
+        let (_, html) = t.page(&cookie, &format!("/ideas/{a}")).await;
         assert!(!html.contains("Merged from"));
     }
 );

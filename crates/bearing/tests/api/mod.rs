@@ -13,3 +13,25 @@ mod prioritisation;
 mod process;
 mod search;
 mod sessions;
+
+use bearing_testkit::TestApp;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// Create an idea with `labels` as the admin and return its id.
+pub async fn idea(t: &TestApp, title: &str, labels: &[&str]) -> String {
+    let (s, i) = t
+        .post(
+            "/api/v1/ideas",
+            json!({"title": title, "problem": format!("Why {title}"), "labels": labels}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{i}");
+    i["id"].as_str().unwrap().to_string()
+}
+
+/// The CSRF token in a page's form (`name="csrf" value="…"`).
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}

@@ -1,6 +1,7 @@
 //! Processing a note: link to ideas, create an idea from it, or decline —
 //! all or nothing.
 
+use super::idea;
 use bearing_testkit::{TestApp, backend_test};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,17 +17,6 @@ async fn note(t: &TestApp, text: &str) -> String {
     n["id"].as_str().unwrap().to_string()
 }
 
-async fn idea(t: &TestApp, title: &str) -> String {
-    let (s, i) = t
-        .post(
-            "/api/v1/ideas",
-            json!({"title": title, "problem": "Admins cannot manage access centrally."}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{i}");
-    i["id"].as_str().unwrap().to_string()
-}
-
 async fn links(t: &TestApp, note: &str) -> Vec<Value> {
     t.get(&format!("/api/v1/notes/{note}/links")).await.1["items"]
         .as_array()
@@ -38,7 +28,7 @@ backend_test!(
     processing_against_a_missing_idea_changes_nothing,
     |t: TestApp| async move {
         let n = note(&t, "Okta SSO please").await;
-        let good = idea(&t, "SAML SSO").await;
+        let good = idea(&t, "SAML SSO", &[]).await;
         let missing = "0190c0de-0000-7000-8000-000000000001";
         let (s, b) = t
             .post(
@@ -77,7 +67,7 @@ backend_test!(
             "We need SCIM provisioning and Okta group sync for 400 seats.",
         )
         .await;
-        let existing = idea(&t, "SAML SSO").await;
+        let existing = idea(&t, "SAML SSO", &[]).await;
         let (s, b) = t.post(&format!("/api/v1/notes/{n}/process"), json!({
         "links": [{"idea_id": existing, "excerpt": "Okta group sync"}],
         "new_idea": {"title": "SCIM provisioning", "problem": "IT must create 400 accounts by hand.", "labels": ["customer"]},
@@ -129,7 +119,7 @@ backend_test!(decline_as_wont_do_with_reason, |t: TestApp| async move {
 
 backend_test!(excerpt_must_quote_the_note, |t: TestApp| async move {
     let n = note(&t, "Dashboards load slowly").await;
-    let i = idea(&t, "Faster dashboards").await;
+    let i = idea(&t, "Faster dashboards", &[]).await;
     let (s, b) = t
         .post(
             &format!("/api/v1/notes/{n}/process"),

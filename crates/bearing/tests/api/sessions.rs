@@ -3,21 +3,11 @@
 //! matrix as SVG, and 20 parallel votes by one participant that must stop
 //! at the budget.
 
+use super::idea;
 use bearing_domain::Role;
 use bearing_testkit::{TestApp, backend_test};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn idea(t: &TestApp, title: &str, labels: &[&str]) -> String {
-    let (s, i) = t
-        .post(
-            "/api/v1/ideas",
-            json!({"title": title, "problem": format!("Why {title}"), "labels": labels}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{i}");
-    i["id"].as_str().unwrap().to_string()
-}
 
 fn tally(detail: &Value, title: &str) -> (u64, u64, String) {
     let r = detail["results"]

@@ -5,10 +5,9 @@
 //! `BEARING_TEST_REQUIRE_BROWSER=1`, which makes a missing browser fail.
 //! Chromium's binary is `BEARING_TEST_CHROMIUM` (default /usr/bin/chromium).
 
-use bearing_app::AppConfig;
-use bearing_testkit::Backend;
 use bearing_testkit::app::TestApp;
-use bearing_web::WebConfig;
+use bearing_testkit::{Backend, DemoApp, TestContext};
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::time::Duration;
 
@@ -76,40 +75,69 @@ async fn wait_for_path(c: &Client, prefix: &str) -> String {
     );
 }
 
+/// Fill in and submit the sign-in form on the current page as
+/// `email`/`password`, then wait to land on `next`.
+async fn submit_sign_in(
+    c: &Client,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<(), CmdError> {
+    c.find(Locator::Id("email")).await?.send_keys(email).await?;
+    c.find(Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    c.find(Locator::Css("form button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    wait_for_path(c, next).await;
+    Ok(())
+}
+
+/// Open the sign-in page with `next`, sign in as `email`/`password`, and
+/// wait to land on `next`.
+async fn sign_in(
+    c: &Client,
+    t: &TestApp,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Result<(), CmdError> {
+    c.goto(&t.url(&format!("/signin?next={next}"))).await?;
+    submit_sign_in(c, email, password, next).await
+}
+
+/// A SQLite-backed TestApp with the demo workspace loaded, or `None` (after
+/// saying so) without a database.
+async fn demo_app() -> Option<TestApp> {
+    let Some(DemoApp(t)) = DemoApp::create(Backend::Sqlite).await else {
+        println!("SKIPPED: no database");
+        return None;
+    };
+    Some(t)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_triage_a_note_into_a_new_idea() {
     let Some(webdriver) = webdriver_url() else {
         return;
     };
-    let Some(t) = TestApp::spawn(Backend::Sqlite, AppConfig::default(), WebConfig::default()).await
-    else {
-        println!("SKIPPED: no database");
+    let Some(t) = demo_app().await else {
         return;
     };
-    t.app.load_demo().await.expect("loading demo data");
     let c = browser(&webdriver).await;
     let result = run_triage(&c, &t).await;
     let _ = c.close().await;
     result.expect("browser flow");
 }
 
-async fn run_triage(c: &Client, t: &TestApp) -> Result<(), fantoccini::error::CmdError> {
+async fn run_triage(c: &Client, t: &TestApp) -> Result<(), CmdError> {
     // Signed out, the inbox sends us to sign in, and back afterwards.
     c.goto(&t.url("/inbox")).await?;
     wait_for_path(c, "/signin").await;
-    c.find(Locator::Id("email"))
-        .await?
-        .send_keys(&t.email)
-        .await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(&t.password)
-        .await?;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    wait_for_path(c, "/inbox").await;
+    submit_sign_in(c, &t.email, &t.password, "/inbox").await?;
     assert_eq!(c.find(Locator::Css("h1")).await?.text().await?, "Inbox");
 
     // The demo's unprocessed notes are listed; open one from a known customer.

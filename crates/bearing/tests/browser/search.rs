@@ -1,13 +1,10 @@
 //! Browser: find a demo note through the top-bar search box, open it, and
 //! link it to one of the similar ideas Bearing suggests with one click.
 
-use super::{browser, squash, wait_for_path, webdriver_url};
-use bearing_app::AppConfig;
+use super::{browser, demo_app, squash, submit_sign_in, wait_for_path, webdriver_url};
 use bearing_domain::search::salient_terms;
 use bearing_domain::*;
-use bearing_testkit::Backend;
 use bearing_testkit::app::TestApp;
-use bearing_web::WebConfig;
 use fantoccini::{Client, Locator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,12 +12,9 @@ async fn search_a_note_and_link_a_suggested_idea() {
     let Some(webdriver) = webdriver_url() else {
         return;
     };
-    let Some(t) = TestApp::spawn(Backend::Sqlite, AppConfig::default(), WebConfig::default()).await
-    else {
-        println!("SKIPPED: no database");
+    let Some(t) = demo_app().await else {
         return;
     };
-    t.app.load_demo().await.expect("loading demo data");
     // An unprocessed demo note that has suggestions, and words that find it.
     let notes = t
         .app
@@ -63,20 +57,9 @@ async fn run(
     note: &Note,
     query: &str,
 ) -> Result<(), fantoccini::error::CmdError> {
+    // Without `next`, signing in lands on the inbox.
     c.goto(&t.url("/signin")).await?;
-    c.find(Locator::Id("email"))
-        .await?
-        .send_keys(&t.email)
-        .await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(&t.password)
-        .await?;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    wait_for_path(c, "/inbox").await;
+    submit_sign_in(c, &t.email, &t.password, "/inbox").await?;
 
     // The search box is in the top bar of every page; Enter submits it.
     let search = c.find(Locator::Id("top-q")).await?;

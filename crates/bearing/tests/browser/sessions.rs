@@ -4,7 +4,7 @@
 //! sees the server-drawn SVG matrix naming both ideas. Reuses the WebDriver
 //! setup of `browser/mod.rs` (skipped without `BEARING_TEST_WEBDRIVER_URL`).
 
-use super::{browser, squash, wait_for_path, webdriver_url};
+use super::{browser, sign_in, squash, wait_for_path, webdriver_url};
 use bearing_app::{Actor, AppConfig};
 use bearing_domain::{IdeaStatus, NewIdea, Role};
 use bearing_testkit::Backend;
@@ -85,27 +85,6 @@ async fn wait_for_text(c: &Client, css: &str, needle: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{css} never contained {needle:?}; last text: {last:?}");
-}
-
-async fn sign_in(
-    c: &Client,
-    t: &TestApp,
-    email: &str,
-    password: &str,
-    next: &str,
-) -> Result<(), CmdError> {
-    c.goto(&t.url(&format!("/signin?next={next}"))).await?;
-    c.find(Locator::Id("email")).await?.send_keys(email).await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(password)
-        .await?;
-    c.find(Locator::Css("form button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    wait_for_path(c, next).await;
-    Ok(())
 }
 
 async fn sign_out(c: &Client) -> Result<(), CmdError> {

@@ -5,7 +5,6 @@
 //! recall@5 — the share of pairs whose correct idea is among the top five
 //! suggestions — on each backend and fails below 0.8.
 
-use bearing_app::{App, AppConfig};
 use bearing_domain::*;
 use bearing_testkit::{TestDb, backend_test};
 use serde_json::Value;
@@ -17,7 +16,7 @@ const DEMO: &str = include_str!("../../../bearing-app/src/demo/workspace.json");
 const MIN_RECALL_AT_5: f64 = 0.8;
 
 backend_test!(similar_ideas_recall_at_5, |t: TestDb| async move {
-    let app = App::new(t.db.clone(), AppConfig::default());
+    let app = crate::store::app(&t);
     app.load_demo().await.unwrap();
     let set: Value = serde_json::from_str(SET).unwrap();
     let demo: Value = serde_json::from_str(DEMO).unwrap();
@@ -49,25 +48,17 @@ backend_test!(similar_ideas_recall_at_5, |t: TestDb| async move {
             )
         })
         .collect();
-    let mut note_id: HashMap<String, NoteId> = HashMap::new();
-    let mut after = None;
-    loop {
-        let p = app
-            .list_notes(
-                &NoteFilter::default(),
-                NoteSort::default(),
-                &PageRequest { after, limit: 200 },
-            )
+    let pages = crate::store::walk(200, async |p| {
+        app.list_notes(&NoteFilter::default(), NoteSort::default(), &p)
             .await
-            .unwrap();
-        for r in &p.items {
-            note_id.insert(r.note.text.clone(), r.note.id);
-        }
-        match p.next_cursor {
-            Some(c) => after = Cursor::decode(&c),
-            None => break,
-        }
-    }
+            .unwrap()
+    })
+    .await;
+    let note_id: HashMap<String, NoteId> = pages
+        .iter()
+        .flatten()
+        .map(|r| (r.note.text.clone(), r.note.id))
+        .collect();
 
     let notes = demo["notes"].as_array().unwrap();
     let (mut hits, mut total) = ([0usize; 2], [0usize; 2]);

@@ -388,6 +388,8 @@ backend_test!(comments_and_followers, |t| async move {
     let pat = pm(db).await;
     let cy = user(db, "Cy Contributor", Role::Contributor).await;
     let idea = db.insert_idea(new_idea("Webhooks"), None).await.unwrap();
+    // Timestamps are milliseconds: step past the one just written.
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
 
     let first = db
         .insert_comment(idea.id, Some(pat.user.id), "First!")
@@ -437,7 +439,7 @@ backend_test!(comments_and_followers, |t| async move {
     );
 
     // Comments touch the idea and are in its history.
-    assert!(db.idea(idea.id).await.unwrap().updated_at >= idea.updated_at);
+    assert!(db.idea(idea.id).await.unwrap().updated_at > idea.updated_at);
     let history = db.activity_of(idea.id.0, 100).await.unwrap();
     assert_eq!(
         history.iter().filter(|a| a.action == "commented").count(),

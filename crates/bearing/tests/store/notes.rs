@@ -125,6 +125,8 @@ backend_test!(updating_a_note_records_before_and_after, |t| async move {
         .create_note(&pat, new_note("Export to CSV please", &["export", "csv"]))
         .await
         .unwrap();
+    // Timestamps are milliseconds: step past the one just written.
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
 
     let changes = NoteChanges {
         text: Some("Export to CSV and XLSX please".into()),
@@ -139,7 +141,7 @@ backend_test!(updating_a_note_records_before_and_after, |t| async move {
     assert_eq!(updated.importance, Importance::NiceToHave);
     assert!(updated.public_safe);
     assert_eq!(updated.source, note.source, "untouched fields stay");
-    assert!(updated.updated_at >= note.updated_at);
+    assert!(updated.updated_at > note.updated_at);
     assert_eq!(updated.created_at, note.created_at);
     assert_eq!(t.db.note(note.id).await.unwrap(), updated);
 

@@ -35,6 +35,8 @@ backend_test!(processing_links_existing_and_new_ideas, |t| async move {
     let sso = db.insert_idea(new_idea("SAML SSO"), None).await.unwrap();
     let mut scim = new_idea("SCIM provisioning");
     scim.labels = vec!["customer".into()];
+    // Timestamps are milliseconds: step past the one just written.
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
 
     let done = db
         .process_note(
@@ -98,7 +100,7 @@ backend_test!(processing_links_existing_and_new_ideas, |t| async move {
     let sso_history = db.activity_of(sso.id.0, 10).await.unwrap();
     assert_eq!(sso_history[0].action, "linked_note");
     assert!(
-        db.idea(sso.id).await.unwrap().updated_at >= sso.updated_at,
+        db.idea(sso.id).await.unwrap().updated_at > sso.updated_at,
         "linking touches the idea"
     );
 });
