@@ -10,6 +10,7 @@ use super::*;
 use bearing_app::AppError;
 use bearing_app::exercises::NewExercise;
 use bearing_app::sessions::NewSession;
+use bearing_domain::search::{SearchFilter, SearchKind};
 use bearing_store::exercises::ExerciseId;
 use bearing_store::sessions::PrioSessionId;
 use bearing_testkit::backend_test;
@@ -100,6 +101,16 @@ async fn snapshot(
         on_board: i.board_rank.is_some(),
         demand: i.demand_score,
     }
+}
+
+/// The ids of the ideas a search for `q` finds, best first.
+async fn idea_hits(app: &App, q: &str) -> Vec<uuid::Uuid> {
+    let f = SearchFilter {
+        kind: Some(SearchKind::Idea),
+        ..SearchFilter::default()
+    };
+    let page = app.search(q, &f, None, None).await.unwrap();
+    page.items.into_iter().map(|h| h.id).collect()
 }
 
 fn link(idea: IdeaId) -> LinkRequest {
@@ -294,6 +305,8 @@ backend_test!(
             .unwrap();
         assert!(similar.iter().any(|s| s.id == a.id), "{similar:?}");
         assert!(similar.iter().all(|s| s.id != b.id), "{similar:?}");
+        // Search finds the survivor, not the merged-away idea.
+        assert_eq!(idea_hits(&app, "SAML").await, [a.id.0]);
         assert!(after_a.demand >= before_a.demand);
         assert_eq!(after_b.demand, 0.0);
         assert_eq!(app.merged_into(b.id).await.unwrap(), Some(a.id));
@@ -330,6 +343,11 @@ backend_test!(
         assert_eq!(snapshot(&t.db, a.id, sid, eid).await, before_a);
         assert_eq!(snapshot(&t.db, b.id, sid, eid).await, before_b);
         assert_eq!(app.merged_into(b.id).await.unwrap(), None);
+        let mut found = idea_hits(&app, "SAML").await;
+        found.sort();
+        let mut both = vec![a.id.0, b.id.0];
+        both.sort();
+        assert_eq!(found, both, "un-merged, B is found again");
         for id in [a.id, b.id] {
             assert_eq!(
                 t.db.activity_of(id.0, 1).await.unwrap()[0].action,
