@@ -22,8 +22,8 @@
 //! 610 moves in a row to the very top reach 11. The worst case is dropping
 //! item after item into the *same* gap (always "second place"): each drop
 //! halves the gap, so a key grows by one character per ~6 drops (1,000 such
-//! drops give 168 characters). Renumber a board with [`initial_ranks`] when a
-//! key grows past [`LONG_RANK`].
+//! drops give 168 characters). The store renumbers a board with
+//! [`initial_ranks`] when a move makes a key longer than [`LONG_RANK`].
 
 use crate::error::ValidationError;
 
@@ -33,8 +33,8 @@ pub const RANK_DIGITS: &[u8; 62] =
 
 const BASE: u8 = 62;
 
-/// Keys longer than this still work, but suggest the board be renumbered
-/// with [`initial_ranks`] (one write per item, order unchanged).
+/// A move that makes a key longer than this renumbers its board with
+/// [`initial_ranks`] (one write per item, order unchanged).
 pub const LONG_RANK: usize = 64;
 
 fn digit_value(c: u8) -> Option<u8> {

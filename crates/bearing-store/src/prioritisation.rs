@@ -33,6 +33,12 @@ const UNRANKED_IN_AREA: &str = "SELECT id FROM ideas WHERE area_id = $1 AND boar
 const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL AND merged_into IS NULL LIMIT 1";
 const SET_RANK: &str = "UPDATE ideas SET board_rank = $2 WHERE id = $1";
 const RANK_OF: &str = "SELECT area_id, board_rank FROM ideas WHERE id = $1";
+const RANKED_IN_AREA: &str =
+    "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NOT NULL ORDER BY board_rank";
+// Ranks are unique per area: clear them all before writing the new keys,
+// which may equal old keys of other ideas.
+const CLEAR_RANKS: &str =
+    "UPDATE ideas SET board_rank = NULL WHERE area_id = $1 AND board_rank IS NOT NULL";
 const ABOVE: &str =
     "SELECT id FROM ideas WHERE area_id = $1 AND board_rank < $2 ORDER BY board_rank DESC LIMIT 2";
 const BELOW: &str =
@@ -53,6 +59,23 @@ impl Tx {
     pub async fn rank_at_bottom(&mut self, area: AreaId) -> StoreResult<String> {
         let max: Option<String> = on_tx!(self, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?;
         Ok(rank::rank_between(max.as_deref(), None)?)
+    }
+
+    /// Give `area`'s board fresh, short, evenly spaced keys in its current
+    /// order (`rank::initial_ranks`): for when a key has grown past
+    /// `rank::LONG_RANK`. Returns the new key of `idea`.
+    pub async fn renumber_board(&mut self, area: AreaId, idea: IdeaId) -> StoreResult<String> {
+        let ids: Vec<Uuid> =
+            on_tx!(self, c => sqlx::query_scalar(RANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
+        on_tx!(self, c => sqlx::query(CLEAR_RANKS).bind(area.0).execute(c).await.map(|r| r.rows_affected()))?;
+        let mut mine = None;
+        for (id, key) in ids.iter().zip(rank::initial_ranks(ids.len())) {
+            on_tx!(self, c => sqlx::query(SET_RANK).bind(id).bind(&key).execute(c).await.map(|r| r.rows_affected()))?;
+            if *id == idea.0 {
+                mine = Some(key);
+            }
+        }
+        mine.ok_or_else(|| StoreError::Constraint("idea: not on this board".into()))
     }
 
     /// Recompute one idea's demand score from its linked notes.
@@ -186,9 +209,12 @@ impl Db {
     }
 
     /// Move an idea on its board to sit just below `after` and just above
-    /// `before` (either may be absent for the ends). Writes one row. Both
-    /// neighbours must be on the same board; `Conflict` if the board changed
-    /// under the caller (another move took the same gap).
+    /// `before` (either may be absent for the ends). Writes one row, or, in
+    /// the rare case that the new key grows past `rank::LONG_RANK` (many
+    /// drops into the same gap), renumbers the whole board in the same
+    /// transaction, order unchanged. Both neighbours must be on the same
+    /// board; `Conflict` if the board changed under the caller (another move
+    /// took the same gap).
     pub async fn move_on_board(
         &self,
         idea: IdeaId,
@@ -226,6 +252,11 @@ impl Db {
             )
         })?;
         on_tx!(&mut tx, c => sqlx::query(SET_RANK).bind(idea.0).bind(&rank).execute(c).await.map(|r| r.rows_affected()))?;
+        let rank = if rank.len() > rank::LONG_RANK {
+            tx.renumber_board(AreaId(area), idea).await?
+        } else {
+            rank
+        };
         tx.record(Change {
             entity_type: "idea",
             entity_id: idea.0,
@@ -272,6 +303,8 @@ impl Db {
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
     MAX_RANK_IN_AREA,
+    RANKED_IN_AREA,
+    CLEAR_RANKS,
     SET_RICE,
     DEMAND_SIGNALS,
     ALL_DEMAND_SIGNALS,

@@ -73,3 +73,65 @@ backend_test!(random_moves_keep_a_stable_total_order, |t| async move {
     ranks.dedup();
     assert_eq!(ranks.len(), model.len());
 });
+
+// The worst case for fractional keys: idea after idea dropped into the same
+// gap (second place) halves that gap each time, growing the key by about a
+// character per 6 drops. Past `LONG_RANK` the move renumbers the board.
+backend_test!(
+    drops_into_one_gap_renumber_the_board_in_order,
+    |t| async move {
+        let db = &t.db;
+        let area = db
+            .insert_area(
+                NewArea {
+                    key: Some("gap".into()),
+                    name: "Gap".into(),
+                    description: String::new(),
+                }
+                .validate()
+                .unwrap(),
+                None,
+            )
+            .await
+            .unwrap();
+        let mut model: Vec<IdeaId> = Vec::new();
+        for k in 0..8 {
+            let mut idea = crate::store::new_idea(&format!("idea {k}"));
+            idea.area_id = Some(area.id);
+            model.push(db.insert_idea(idea, None).await.unwrap().id);
+        }
+        let board = async || {
+            db.board(
+                area.id,
+                &PageRequest {
+                    after: None,
+                    limit: 50,
+                },
+            )
+            .await
+            .unwrap()
+            .items
+        };
+        board().await; // ranks the new ideas
+        let (mut longest, mut renumbered) = (0, false);
+        for _ in 0..500 {
+            let id = model.pop().unwrap();
+            db.move_on_board(id, Some(model[0]), Some(model[1]), None)
+                .await
+                .unwrap();
+            model.insert(1, id);
+            let len = db.idea(id).await.unwrap().board_rank.unwrap().len();
+            renumbered |= len < longest;
+            longest = len;
+            assert!(len <= rank::LONG_RANK, "a key of {len} characters");
+        }
+        assert!(renumbered, "500 drops into one gap outgrow LONG_RANK");
+        let items = board().await;
+        assert_eq!(
+            items.iter().map(|i| i.id).collect::<Vec<_>>(),
+            model,
+            "renumbering keeps the order"
+        );
+        assert!(items.windows(2).all(|w| w[0].board_rank < w[1].board_rank));
+    }
+);
