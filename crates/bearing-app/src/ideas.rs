@@ -143,6 +143,7 @@ impl App {
         let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
         let notes = self.linked_notes(id, 500).await?;
         let note_count = self.db.count_notes_of_idea(id).await?;
+        let demand = self.demand_of(&idea).await?;
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
         let comments = self
             .db
@@ -177,6 +178,7 @@ impl App {
             owner,
             notes,
             note_count,
+            demand,
             comments,
             followers,
             activity,

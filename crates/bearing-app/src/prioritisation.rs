@@ -2,11 +2,11 @@
 //! reach scale, read the demand breakdown (who is asking), and run the
 //! ranked board (list and move).
 
-use crate::views::LinkedNote;
 use crate::{Actor, App, AppError, AppResult, missing_ref};
 use bearing_domain::demand::{arr_weight, importance_weight};
 use bearing_domain::rice::{ReachMode, RiceInput};
 use bearing_domain::*;
+use bearing_store::prioritisation::DemandCount;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -39,19 +39,24 @@ pub struct DemandBreakdown {
     pub total_arr: i64,
 }
 
-/// Who is asking, from notes already loaded with their customers (pure:
-/// the idea page builds it from the notes it shows, without a second query).
-pub fn breakdown_of(score: f64, notes: &[LinkedNote]) -> DemandBreakdown {
+/// Who is asking, from an idea's linked notes counted per customer and
+/// importance (`Db::demand_counts`) and those customers (pure). A count
+/// whose customer is missing from `customers` counts as anonymous.
+pub fn breakdown_of(
+    score: f64,
+    counts: &[DemandCount],
+    customers: &HashMap<CustomerId, Customer>,
+) -> DemandBreakdown {
     let mut per: HashMap<CustomerId, (&Customer, usize, Importance)> = HashMap::new();
     let mut anonymous_notes = 0;
-    for n in notes {
-        match &n.customer {
+    for n in counts {
+        match n.customer_id.and_then(|c| customers.get(&c)) {
             Some(c) => {
-                let e = per.entry(c.id).or_insert((c, 0, n.note.importance));
-                e.1 += 1;
-                e.2 = e.2.max(n.note.importance);
+                let e = per.entry(c.id).or_insert((c, 0, n.importance));
+                e.1 += n.notes;
+                e.2 = e.2.max(n.importance);
             }
-            None => anonymous_notes += 1,
+            None => anonymous_notes += n.notes,
         }
     }
     let mut customers: Vec<CustomerDemand> = per
@@ -129,8 +134,23 @@ impl App {
     /// weighed as the demand score weighs them.
     pub async fn demand_breakdown(&self, idea: IdeaId) -> AppResult<DemandBreakdown> {
         let i = self.idea(idea).await?;
-        let notes = self.linked_notes(idea, 10_000).await?;
-        Ok(breakdown_of(i.demand_score, &notes))
+        self.demand_of(&i).await
+    }
+
+    /// Who is asking for `idea`, counting every linked note.
+    pub(crate) async fn demand_of(&self, idea: &Idea) -> AppResult<DemandBreakdown> {
+        let counts = self.db.demand_counts(idea.id).await?;
+        let mut ids: Vec<CustomerId> = counts.iter().filter_map(|c| c.customer_id).collect();
+        ids.sort();
+        ids.dedup();
+        let customers = self
+            .db
+            .customers_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(breakdown_of(idea.demand_score, &counts, &customers))
     }
 
     /// One page of an area's ranked board, top first.

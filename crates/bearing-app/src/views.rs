@@ -79,6 +79,8 @@ pub struct IdeaDetail {
     pub notes: Vec<LinkedNote>,
     /// How many notes are linked, all of them.
     pub note_count: i64,
+    /// Who is asking, over every linked note.
+    pub demand: crate::prioritisation::DemandBreakdown,
     /// Comments, oldest first, with author names.
     pub comments: Vec<(Comment, Option<String>)>,
     /// Followers' names.

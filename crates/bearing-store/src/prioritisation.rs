@@ -25,6 +25,7 @@ const SET_RICE: &str = "UPDATE ideas SET rice_reach = $2, rice_impact = $3, rice
 const DEMAND_SIGNALS: &str = "SELECT n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id WHERE l.idea_id = $1";
 const ALL_DEMAND_SIGNALS: &str = "SELECT l.idea_id, n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id ORDER BY l.idea_id";
 const SET_DEMAND: &str = "UPDATE ideas SET demand_score = $2 WHERE id = $1";
+const DEMAND_COUNTS: &str = "SELECT n.customer_id, n.importance, count(*) FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 GROUP BY n.customer_id, n.importance";
 const IDEAS_OF_NOTE: &str = "SELECT idea_id FROM links WHERE note_id = $1";
 const IDEAS_OF_CUSTOMER: &str = "SELECT DISTINCT l.idea_id FROM links l JOIN notes n ON n.id = l.note_id WHERE n.customer_id = $1";
 // A merged-away idea keeps its area but leaves the board (merging clears
@@ -45,6 +46,18 @@ const BELOW: &str =
     "SELECT id FROM ideas WHERE area_id = $1 AND board_rank > $2 ORDER BY board_rank ASC LIMIT 2";
 const GET_SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 const PUT_SETTING: &str = "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+
+/// How many of an idea's linked notes come from one customer (or from no
+/// customer) at one importance: the rows "who is asking" is built from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandCount {
+    /// The customer, or `None` for notes without one.
+    pub customer_id: Option<CustomerId>,
+    /// The notes' importance.
+    pub importance: Importance,
+    /// How many linked notes.
+    pub notes: usize,
+}
 
 fn signal(customer: Option<Uuid>, arr: Option<i64>, importance: &str) -> StoreResult<DemandSignal> {
     Ok(DemandSignal {
@@ -112,6 +125,22 @@ impl Tx {
 }
 
 impl Db {
+    /// Every linked note of `idea`, counted per customer and importance:
+    /// all of them, however many (a GROUP BY, not a list).
+    pub async fn demand_counts(&self, idea: IdeaId) -> StoreResult<Vec<DemandCount>> {
+        let rows: Vec<(Option<Uuid>, String, i64)> =
+            on_db!(self, p => sqlx::query_as(DEMAND_COUNTS).bind(idea.0).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(c, i, n)| {
+                Ok(DemandCount {
+                    customer_id: c.map(CustomerId),
+                    importance: key(&i, "importance")?,
+                    notes: usize::try_from(n).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
     /// Set (or clear, with `None`) an idea's RICE. Effort is the idea's
     /// effort SWAG, so setting RICE sets it too.
     pub async fn set_rice(
@@ -309,6 +338,7 @@ pub const STATEMENTS: &[&str] = &[
     DEMAND_SIGNALS,
     ALL_DEMAND_SIGNALS,
     SET_DEMAND,
+    DEMAND_COUNTS,
     IDEAS_OF_NOTE,
     IDEAS_OF_CUSTOMER,
     UNRANKED_IN_AREA,

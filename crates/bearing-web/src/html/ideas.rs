@@ -414,12 +414,11 @@ async fn idea_page(
     rice_errors: FormErrors,
 ) -> Result<IdeaPage, AppError> {
     let d = state.app.idea_detail(id).await?;
-    let demand = bearing_app::prioritisation::breakdown_of(d.idea.demand_score, &d.notes);
     let mode = state.app.reach_mode().await?;
     let priority = PriorityView::new(
         &d.idea,
         mode,
-        &demand,
+        &d.demand,
         session.actor.user.role.can_manage(),
         rice_errors,
     );
@@ -449,8 +448,8 @@ async fn idea_page(
                 ago: ago(n.note.created_at),
             })
             .collect(),
-        customer_count: demand.customers.len(),
-        total_arr: arr(demand.total_arr),
+        customer_count: d.demand.customers.len(),
+        total_arr: arr(d.demand.total_arr),
         comments: d
             .comments
             .into_iter()

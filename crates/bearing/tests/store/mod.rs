@@ -4,9 +4,12 @@
 
 /// Users, sessions and API tokens (through the app, for password hashing).
 mod accounts;
-/// Customers, contacts, the unique-name rule.
+/// The ranked board: random moves against a model, renumbering long keys.
 mod board;
+/// Customers, contacts, the unique-name rule.
 mod customers;
+/// Who is asking for an idea, over every linked note.
+mod demand;
 /// Loading the demo workspace end to end.
 mod demo;
 /// Async RICE exercises: scorecards, submit/close guards, the list.
