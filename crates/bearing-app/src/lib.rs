@@ -10,6 +10,7 @@ pub mod error;
 pub mod exercises;
 pub mod generate;
 pub mod ideas;
+pub mod maintenance;
 pub mod merges;
 pub mod notes;
 pub mod prioritisation;

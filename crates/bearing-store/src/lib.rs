@@ -22,6 +22,7 @@ pub mod exercises;
 pub mod ideas;
 pub mod links;
 pub mod list;
+pub mod maintenance;
 pub mod merges;
 pub mod migrate;
 pub mod notes;

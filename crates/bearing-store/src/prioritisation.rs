@@ -25,6 +25,7 @@ const SET_RICE: &str = "UPDATE ideas SET rice_reach = $2, rice_impact = $3, rice
 const DEMAND_SIGNALS: &str = "SELECT n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id WHERE l.idea_id = $1";
 const ALL_DEMAND_SIGNALS: &str = "SELECT l.idea_id, n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id ORDER BY l.idea_id";
 const SET_DEMAND: &str = "UPDATE ideas SET demand_score = $2 WHERE id = $1";
+const ZERO_UNLINKED_DEMAND: &str = "UPDATE ideas SET demand_score = 0 WHERE demand_score <> 0 AND NOT EXISTS (SELECT 1 FROM links l WHERE l.idea_id = ideas.id)";
 const DEMAND_COUNTS: &str = "SELECT n.customer_id, n.importance, count(*) FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 GROUP BY n.customer_id, n.importance";
 const IDEAS_OF_NOTE: &str = "SELECT idea_id FROM links WHERE note_id = $1";
 const IDEAS_OF_CUSTOMER: &str = "SELECT DISTINCT l.idea_id FROM links l JOIN notes n ON n.id = l.note_id WHERE n.customer_id = $1";
@@ -173,8 +174,11 @@ impl Db {
         self.idea(idea).await
     }
 
-    /// Recompute every idea's demand score in one pass (after bulk loads).
+    /// Recompute every idea's demand score in one pass (after bulk loads,
+    /// or in maintenance): ideas with linked notes from their signals, any
+    /// other idea back to 0. Returns how many ideas have linked notes.
     pub async fn refresh_all_demand(&self) -> StoreResult<u64> {
+        on_db!(self, p => sqlx::query(ZERO_UNLINKED_DEMAND).execute(p).await.map(|r| r.rows_affected()))?;
         let rows: Vec<(Uuid, Option<Uuid>, Option<i64>, String)> =
             on_db!(self, p => sqlx::query_as(ALL_DEMAND_SIGNALS).fetch_all(p).await)?;
         let mut by_idea: HashMap<Uuid, Vec<DemandSignal>> = HashMap::new();
@@ -338,6 +342,7 @@ pub const STATEMENTS: &[&str] = &[
     DEMAND_SIGNALS,
     ALL_DEMAND_SIGNALS,
     SET_DEMAND,
+    ZERO_UNLINKED_DEMAND,
     DEMAND_COUNTS,
     IDEAS_OF_NOTE,
     IDEAS_OF_CUSTOMER,

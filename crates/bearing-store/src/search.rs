@@ -75,6 +75,9 @@ struct Dialect {
     /// Compact the full-text indexes and refresh planner statistics after a
     /// bulk load (`Db::optimize_search`).
     optimize: &'static [&'static str],
+    /// Rebuild the full-text indexes from their tables
+    /// (`Db::rebuild_search`).
+    rebuild: &'static [&'static str],
 }
 
 /// The counting arguments of `bearing_rank` (crate bearing-fts5) for FTS
@@ -160,6 +163,12 @@ const SQLITE: Dialect = Dialect {
         "INSERT INTO customers_fts(customers_fts) VALUES ('optimize')",
         "ANALYZE",
     ],
+    // External-content FTS5 tables re-read every row of their table.
+    rebuild: &[
+        "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
+        "INSERT INTO ideas_fts(ideas_fts) VALUES ('rebuild')",
+        "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
+    ],
 };
 
 // PostgreSQL: websearch_to_tsquery reads the canonical `word "phrase" -not`
@@ -177,6 +186,13 @@ const POSTGRES: Dialect = Dialect {
     // GIN merges its own pending list; the planner needs fresh statistics to
     // choose between the index and a walk of the primary key.
     optimize: &["VACUUM (ANALYZE) notes, ideas, customers, links"],
+    // The tsvector columns are generated, so they are always current; only
+    // the GIN indexes can bloat.
+    rebuild: &[
+        "REINDEX INDEX notes_search",
+        "REINDEX INDEX ideas_search",
+        "REINDEX INDEX customers_search",
+    ],
 };
 
 /// A term in more than 1 / `COMMON_TERM_SHARE` of the sampled notes is
@@ -380,11 +396,26 @@ impl Db {
     /// run after a bulk load (`bearing gen` does), not needed for day-to-day
     /// writes, which the engines merge incrementally.
     pub async fn optimize_search(&self) -> StoreResult<()> {
-        let d = match self {
+        self.run_all(self.dialect().optimize).await
+    }
+
+    /// Rebuild the search indexes from the notes, ideas and customers
+    /// tables: on SQLite after a `VACUUM`, which may renumber the rowids
+    /// the FTS5 tables point at (`Db::vacuum` does it itself); on
+    /// PostgreSQL to shed index bloat.
+    pub async fn rebuild_search(&self) -> StoreResult<()> {
+        self.run_all(self.dialect().rebuild).await
+    }
+
+    fn dialect(&self) -> &'static Dialect {
+        match self {
             Db::Sqlite(_) => &SQLITE,
             Db::Postgres(_) => &POSTGRES,
-        };
-        for &sql in d.optimize {
+        }
+    }
+
+    async fn run_all(&self, statements: &[&'static str]) -> StoreResult<()> {
+        for &sql in statements {
             on_db!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
@@ -405,6 +436,7 @@ pub fn dialect_statements() -> (Vec<&'static str>, Vec<&'static str>) {
         v.extend(d.term_sample);
         // VACUUM cannot be prepared inside the test's transaction.
         v.extend(d.optimize.iter().filter(|s| !s.starts_with("VACUUM")));
+        v.extend(d.rebuild);
         v
     };
     (all(&SQLITE), all(&POSTGRES))

@@ -43,6 +43,9 @@ enum Command {
     Rice(commands::rice::RiceArgs),
     /// Generate synthetic data for benchmarks.
     Gen(commands::generate::GenArgs),
+    /// Routine upkeep: recompute demand scores, compact the search indexes,
+    /// refresh statistics; optionally reclaim space or rebuild search.
+    Maintenance(commands::maintenance::MaintenanceArgs),
     /// Show configuration.
     #[command(subcommand)]
     Config(commands::config_cmd::ConfigCommand),
@@ -67,6 +70,7 @@ async fn main() -> std::process::ExitCode {
         Command::Demo => commands::demo::run(settings).await,
         Command::Rice(a) => commands::rice::run(settings, a).await,
         Command::Gen(a) => commands::generate::run(settings, a).await,
+        Command::Maintenance(a) => commands::maintenance::run(settings, a).await,
         Command::Config(c) => commands::config_cmd::run(&settings, c),
     };
     match result {

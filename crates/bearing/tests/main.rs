@@ -6,6 +6,8 @@
 mod api;
 /// Pages in headless Chromium: sign in, triage a note into an idea.
 mod browser;
+/// The `bearing` binary run as an operator would.
+mod cli;
 /// Similar-ideas quality: recall@5 on a labelled set, both backends.
 mod quality;
 /// Storage: migrations, schema parity, every SQL statement, repositories.

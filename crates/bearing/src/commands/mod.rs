@@ -3,6 +3,7 @@
 pub mod config_cmd;
 pub mod demo;
 pub mod generate;
+pub mod maintenance;
 pub mod migrate;
 pub mod rice;
 pub mod serve;

@@ -16,6 +16,8 @@ mod demo;
 mod exercises;
 /// Ideas, labels, areas, comments and followers.
 mod ideas;
+/// Maintenance: VACUUM, rebuilding search, recomputing stale demand.
+mod maintenance;
 /// Merging ideas: everything moves, duplicates collapse, un-merge restores; count invariants over random cases.
 mod merges;
 /// Migration files, migrating from empty, schema parity between backends.

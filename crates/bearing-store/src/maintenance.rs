@@ -1,0 +1,22 @@
+//! Reclaiming the space deleted rows leave behind (`bearing maintenance
+//! --vacuum`). Search-index upkeep lives with the search SQL
+//! (`Db::optimize_search`, `Db::rebuild_search`).
+
+use crate::db::Db;
+use crate::error::StoreResult;
+
+const VACUUM: &str = "VACUUM";
+
+impl Db {
+    /// Return free pages to the operating system (SQLite rewrites the file;
+    /// PostgreSQL marks dead rows reusable). On SQLite the search indexes are
+    /// rebuilt afterwards, because `VACUUM` may renumber the rowids they
+    /// point at. Takes the database's write lock for its duration.
+    pub async fn vacuum(&self) -> StoreResult<()> {
+        on_db!(self, p => sqlx::query(VACUUM).execute(p).await.map(|r| r.rows_affected()))?;
+        if matches!(self, Db::Sqlite(_)) {
+            self.rebuild_search().await?;
+        }
+        Ok(())
+    }
+}
