@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+# PostgreSQL's ordered search index (migration 0005) needs the rum extension.
+compgen -G '/usr/share/postgresql/*/extension/rum.control' >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-rum; }
 cargo build --release -p bearing
 BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
 PORT="${PORT:-18080}"

@@ -165,6 +165,16 @@ impl SearchQuery {
             .collect()
     }
 
+    /// Every word of the positive clauses: what a match must contain, for
+    /// judging how common the query's words are.
+    pub fn positive_words(&self) -> Vec<String> {
+        self.clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| c.words.iter().cloned())
+            .collect()
+    }
+
     /// Text for PostgreSQL's `websearch_to_tsquery`, which never raises a
     /// syntax error and reads the same `word "phrase" -not` syntax. It is
     /// always bound as a parameter.
@@ -640,6 +650,61 @@ impl SearchCursor {
     }
 }
 
+/// When PostgreSQL should take a query's newest matches from its ordered
+/// (RUM) index instead of GIN, judged from each positive word's share of
+/// the table's rows (the planner's statistics; 0 for a word too rare to be
+/// listed there). From measurements at 1M notes (docs/performance.md): GIN
+/// finds matches cheaply but must visit every matching row (~2 µs each) to
+/// sort them by date, and the planner, guessing word overlap as independent,
+/// picks that even for tens of thousands of matches; walking the newest rows
+/// until enough match costs ~0.25 µs a row, good when matches are common;
+/// the ordered index reads every entry of every word (~0.1 µs each), so it
+/// wins for words of a few percent, and only then.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OrderedScanRule {
+    /// Fewest positive words. For one word the planner's estimate is exact
+    /// and its own choice is as good.
+    pub min_terms: usize,
+    /// A word rarer than this bounds the matches, so GIN's visits are few.
+    pub rare_below: f64,
+    /// The ordered index reads every entry of every word: past this summed
+    /// share it costs more than walking the newest rows.
+    pub max_total: f64,
+}
+
+impl OrderedScanRule {
+    /// Does the ordered index pay for words with these row shares?
+    pub fn pays(&self, shares: &[f64]) -> bool {
+        shares.len() >= self.min_terms
+            && shares.iter().all(|s| *s >= self.rare_below)
+            && shares.iter().sum::<f64>() <= self.max_total
+    }
+}
+
+/// The rule for notes (1M rows, ~10 to a page).
+pub const NOTES_ORDERED_SCAN: OrderedScanRule = OrderedScanRule {
+    min_terms: 2,
+    rare_below: 0.005,
+    max_total: 0.12,
+};
+
+/// The rule for ideas: wide rows (~2 to a page) make walking the newest
+/// rows dear, so the ordered index pays for single words and higher shares.
+pub const IDEAS_ORDERED_SCAN: OrderedScanRule = OrderedScanRule {
+    min_terms: 1,
+    rare_below: 0.005,
+    max_total: 0.30,
+};
+
+/// The rule for any-of queries over ideas (similar-idea suggestions): a
+/// rare word does not bound the matches of an any-of query, so only the
+/// summed share counts.
+pub const IDEAS_ANY_ORDERED_SCAN: OrderedScanRule = OrderedScanRule {
+    min_terms: 1,
+    rare_below: 0.0,
+    max_total: 0.30,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,7 +791,56 @@ mod tests {
         assert!(squash_score(f64::NAN) == 0.0 && squash_score(1.0) == 0.5);
     }
 
+    #[test]
+    fn positive_words_leave_out_exclusions() {
+        let q = SearchQuery::parse(r#"audit "log stream" -slack siem"#).unwrap();
+        assert_eq!(q.positive_words(), ["audit", "log", "stream", "siem"]);
+    }
+
+    #[test]
+    fn ordered_scan_pays_for_mid_frequency_words_only() {
+        // Shares of the benchmark's words among 1M generated notes.
+        let n = NOTES_ORDERED_SCAN;
+        assert!(n.pays(&[0.0123, 0.0249]), "terraform provider");
+        assert!(
+            n.pays(&[0.0366, 0.0372, 0.0356]),
+            "template variables region"
+        );
+        assert!(!n.pays(&[0.3342]), "dashboard: one word, walk the newest");
+        assert!(!n.pays(&[0.0245]), "okta: one word");
+        assert!(!n.pays(&[0.3526, 0.1014]), "slack alerts: common");
+        assert!(
+            !n.pays(&[0.0593, 0.0865, 0.0]),
+            "audit log siem: siem is rare"
+        );
+        assert!(!n.pays(&[]), "stop words only");
+        let i = IDEAS_ORDERED_SCAN;
+        assert!(i.pays(&[0.023]), "okta among ideas");
+        assert!(!i.pays(&[0.35]), "alert among ideas");
+        let any = IDEAS_ANY_ORDERED_SCAN;
+        assert!(
+            any.pays(&[0.03, 0.0, 0.02, 0.01]),
+            "a rare word is no bound"
+        );
+        assert!(!any.pays(&[0.2, 0.15]), "too many entries to read");
+    }
+
     proptest! {
+        #[test]
+        fn ordered_scan_only_within_its_bounds(shares in proptest::collection::vec(0.0f64..0.2, 0..6)) {
+            for rule in [NOTES_ORDERED_SCAN, IDEAS_ORDERED_SCAN, IDEAS_ANY_ORDERED_SCAN] {
+                if rule.pays(&shares) {
+                    prop_assert!(shares.len() >= rule.min_terms);
+                    prop_assert!(shares.iter().all(|s| *s >= rule.rare_below));
+                    prop_assert!(shares.iter().sum::<f64>() <= rule.max_total);
+                    // Dropping a word never makes the scan costlier to read.
+                    if shares.len() > rule.min_terms {
+                        prop_assert!(rule.pays(&shares[1..]));
+                    }
+                }
+            }
+        }
+
         #[test]
         fn parsing_never_panics_and_round_trips(s in "\\PC{0,220}") {
             if let Ok(p) = SearchQuery::parse(&s) {

@@ -29,6 +29,7 @@ pub mod notes;
 pub mod prioritisation;
 pub mod rows;
 pub mod search;
+pub mod search_plan;
 pub mod sessions;
 pub mod users;
 

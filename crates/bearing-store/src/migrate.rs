@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_merges.sql"),
         postgres: include_str!("../migrations/postgres/0004_merges.sql"),
     },
+    Migration {
+        version: 5,
+        name: "ordered_search",
+        sqlite: include_str!("../migrations/sqlite/0005_ordered_search.sql"),
+        postgres: include_str!("../migrations/postgres/0005_ordered_search.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

@@ -13,6 +13,7 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
+use crate::search_plan::{ScanPlan, no_bitmaps, word_shares};
 use bearing_domain::search::{SearchFilter, SearchKind, SearchQuery, fts5_phrase};
 use bearing_domain::{IdeaId, NoteId};
 use uuid::Uuid;
@@ -78,6 +79,11 @@ struct Dialect {
     /// Rebuild the full-text indexes from their tables
     /// (`Db::rebuild_search`).
     rebuild: &'static [&'static str],
+    /// PostgreSQL only: `notes` and `ideas` reading the newest matches from
+    /// the ordered RUM index (see `search_plan`).
+    notes_by_rum: Option<&'static str>,
+    ideas_by_rum: Option<&'static str>,
+    similar_ideas_by_rum: Option<&'static str>,
 }
 
 /// The counting arguments of `bearing_rank` (crate bearing-fts5) for FTS
@@ -169,7 +175,56 @@ const SQLITE: Dialect = Dialect {
         "INSERT INTO ideas_fts(ideas_fts) VALUES ('rebuild')",
         "INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')",
     ],
+    notes_by_rum: None,
+    ideas_by_rum: None,
+    similar_ideas_by_rum: None,
 };
+
+/// PostgreSQL's notes search with `$window` choosing the newest $9
+/// matches (see `PG_NEWEST_BY_ID` and `PG_NEWEST_BY_RUM`).
+macro_rules! pg_notes {
+    ($window:literal) => {
+        concat!(
+            "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.text, w.created_at, w.customer_id, w.search_vector FROM notes w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.state = $2::text) AND ($3::uuid IS NULL OR w.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4::uuid)) AND w.created_at >= $5 AND w.created_at < $6 ",
+            $window,
+            ") n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id"
+        )
+    };
+}
+
+/// PostgreSQL's ideas search; see [`pg_notes!`].
+macro_rules! pg_ideas {
+    ($window:literal) => {
+        concat!(
+            "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.title, w.problem, w.proposal, w.created_at, w.status, w.search_vector FROM ideas w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND w.merged_into IS NULL AND ($2::text IS NULL OR w.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR w.area_id = $4::uuid) AND w.created_at >= $5 AND w.created_at < $6 ",
+            $window,
+            ") i CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id"
+        )
+    };
+}
+
+/// PostgreSQL's similar-ideas look-up over ideas' own text; see
+/// [`pg_notes!`].
+macro_rules! pg_similar_ideas {
+    ($window:literal) => {
+        concat!(
+            "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) AND w.merged_into IS NULL ",
+            $window,
+            ") i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC, i.id DESC LIMIT $2"
+        )
+    };
+}
+
+// The two ways PostgreSQL finds the newest $9 matches (UUIDv7 ids grow with
+// time; created_at is the note's or idea's own date, the same order unless
+// rows were imported with earlier dates). By id: the planner either walks
+// the primary key backwards until it has $9 matches (cheap for common
+// words) or fetches every match from GIN and sorts (cheap for rare ones,
+// dear in between). By RUM (migration 0005): the ordered index returns
+// matches by created_at, newest first, without visiting the rows; run with
+// bitmap scans off, or the planner fetches and sorts anyway. The `IS NOT
+// NULL` clause matches the partial index's predicate. Which to use is
+// `bearing_domain::search::OrderedScanRule`'s call.
 
 // PostgreSQL: websearch_to_tsquery reads the canonical `word "phrase" -not`
 // text and never raises a syntax error; ts_headline runs only on the page's
@@ -177,10 +232,10 @@ const SQLITE: Dialect = Dialect {
 // innermost sub-select takes the newest $9 matches (ids are UUIDv7, so
 // `ORDER BY id DESC` is newest first) and only those are ranked.
 const POSTGRES: Dialect = Dialect {
-    notes: "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.text, w.created_at, w.customer_id, w.search_vector FROM notes w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.state = $2::text) AND ($3::uuid IS NULL OR w.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4::uuid)) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    ideas: "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.title, w.problem, w.proposal, w.created_at, w.status, w.search_vector FROM ideas w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND w.merged_into IS NULL AND ($2::text IS NULL OR w.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR w.area_id = $4::uuid) AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) i CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
+    notes: pg_notes!("ORDER BY w.id DESC LIMIT $9"),
+    ideas: pg_ideas!("ORDER BY w.id DESC LIMIT $9"),
     customers: "SELECT s.id, s.score, ts_headline('english', s.name || ' ' || coalesce(s.domain, ''), websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS snippet, s.name AS title, s.created_at, s.detail FROM (SELECT c.id, c.name, c.domain, c.created_at, c.segment AS detail, ts_rank_cd(c.search_vector, q)::float8 AS score FROM (SELECT w.id, w.name, w.domain, w.created_at, w.segment, w.search_vector FROM customers w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND $2::text IS NULL AND ($3::uuid IS NULL OR w.id = $3::uuid) AND $4::uuid IS NULL AND w.created_at >= $5 AND w.created_at < $6 ORDER BY w.id DESC LIMIT $9) c CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, c.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id",
-    similar_ideas: "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) AND w.merged_into IS NULL ORDER BY w.id DESC LIMIT $3) i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2",
+    similar_ideas: pg_similar_ideas!("ORDER BY w.id DESC LIMIT $3"),
     similar_by_notes: "SELECT l.idea_id AS id, SUM(m.score)::float8 AS score FROM (SELECT n.id, ts_rank(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM notes w WHERE w.search_vector @@ to_tsquery('english', $1) ORDER BY w.id DESC LIMIT $4) n CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC LIMIT $2) m JOIN links l ON l.note_id = m.id WHERE ($3::uuid IS NULL OR m.id <> $3::uuid) GROUP BY l.idea_id",
     term_sample: None,
     // GIN merges its own pending list; the planner needs fresh statistics to
@@ -193,6 +248,15 @@ const POSTGRES: Dialect = Dialect {
         "REINDEX INDEX ideas_search",
         "REINDEX INDEX customers_search",
     ],
+    notes_by_rum: Some(pg_notes!(
+        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+    )),
+    ideas_by_rum: Some(pg_ideas!(
+        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+    )),
+    similar_ideas_by_rum: Some(pg_similar_ideas!(
+        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $3"
+    )),
 };
 
 /// A term in more than 1 / `COMMON_TERM_SHARE` of the sampled notes is
@@ -288,6 +352,21 @@ impl Db {
         offset: u32,
         limit: u32,
     ) -> StoreResult<Vec<SearchRow>> {
+        self.search_kind_with(kind, q, f, offset, limit, ScanPlan::Auto)
+            .await
+    }
+
+    /// [`Db::search_kind`] with the PostgreSQL scan chosen by the caller
+    /// (tests and benchmarks compare the two; both give the same rows).
+    pub async fn search_kind_with(
+        &self,
+        kind: SearchKind,
+        q: &SearchQuery,
+        f: &SearchFilter,
+        offset: u32,
+        limit: u32,
+        plan: ScanPlan,
+    ) -> StoreResult<Vec<SearchRow>> {
         let (d, text, n) = match self {
             Db::Sqlite(_) => (&SQLITE, q.fts5(), SQLITE_CANDIDATES),
             Db::Postgres(_) => (&POSTGRES, q.websearch(), POSTGRES_CANDIDATES),
@@ -300,8 +379,8 @@ impl Db {
         let from = f.from.map_or(i64::MIN, |t| t.0);
         let to = f.to.map_or(i64::MAX, |t| t.0);
         macro_rules! query {
-            () => {
-                sqlx::query_as(sql)
+            ($sql:expr) => {
+                sqlx::query_as($sql)
                     .persistent(persistent(self))
                     .bind(&text)
                     .bind(state_for(f, kind))
@@ -316,12 +395,37 @@ impl Db {
         }
         let rows: Vec<SearchRow> = match self {
             Db::Sqlite(p) => {
-                query!()
+                query!(sql)
                     .bind(phrases_json(&q.fts5_phrases()))
                     .fetch_all(p)
                     .await?
             }
-            Db::Postgres(p) => query!().fetch_all(p).await?,
+            Db::Postgres(p) => {
+                let by_rum = match kind {
+                    SearchKind::Note => d.notes_by_rum,
+                    SearchKind::Idea => d.ideas_by_rum,
+                    SearchKind::Customer => None,
+                };
+                let by_rum = match (plan, by_rum) {
+                    (ScanPlan::ById, _) | (_, None) => None,
+                    (ScanPlan::ByRum, rum) => rum,
+                    (ScanPlan::Auto, rum) => word_shares(p, &q.positive_words())
+                        .await?
+                        .ordered(kind)
+                        .then_some(rum)
+                        .flatten(),
+                };
+                match by_rum {
+                    Some(rum) => {
+                        let mut tx = p.begin().await?;
+                        sqlx::query(no_bitmaps()).execute(&mut *tx).await?;
+                        let rows = query!(rum).fetch_all(&mut *tx).await?;
+                        tx.commit().await?;
+                        rows
+                    }
+                    None => query!(sql).fetch_all(p).await?,
+                }
+            }
         };
         Ok(rows)
     }
@@ -336,6 +440,20 @@ impl Db {
         except: Option<NoteId>,
         ideas: u32,
         notes: u32,
+    ) -> StoreResult<SimilarSignals> {
+        self.similar_idea_signals_with(terms, except, ideas, notes, ScanPlan::Auto)
+            .await
+    }
+
+    /// [`Db::similar_idea_signals`] with the PostgreSQL scan of ideas' own
+    /// text chosen by the caller (tests compare the two).
+    pub async fn similar_idea_signals_with(
+        &self,
+        terms: &[String],
+        except: Option<NoteId>,
+        ideas: u32,
+        notes: u32,
+        plan: ScanPlan,
     ) -> StoreResult<SimilarSignals> {
         if terms.is_empty() {
             return Ok(SimilarSignals::default());
@@ -359,8 +477,8 @@ impl Db {
             ),
         };
         macro_rules! ideas_q {
-            () => {
-                sqlx::query_as(d.similar_ideas)
+            ($sql:expr) => {
+                sqlx::query_as($sql)
                     .persistent(persistent(self))
                     .bind(&text)
                     .bind(i64::from(ideas))
@@ -381,10 +499,31 @@ impl Db {
         // connections at once, which halves the wait on a quiet server.
         let (a, b): (Vec<Scored>, Vec<Scored>) = match self {
             Db::Sqlite(p) => tokio::try_join!(
-                ideas_q!().bind(&phrases).fetch_all(p),
+                ideas_q!(d.similar_ideas).bind(&phrases).fetch_all(p),
                 notes_q!().bind(&phrases).fetch_all(p),
             )?,
-            Db::Postgres(p) => tokio::try_join!(ideas_q!().fetch_all(p), notes_q!().fetch_all(p))?,
+            Db::Postgres(p) => {
+                let by_rum = match (plan, d.similar_ideas_by_rum) {
+                    (ScanPlan::ById, _) | (_, None) => None,
+                    (ScanPlan::ByRum, rum) => rum,
+                    (ScanPlan::Auto, rum) => word_shares(p, terms)
+                        .await?
+                        .ordered_any_of_ideas()
+                        .then_some(rum)
+                        .flatten(),
+                };
+                let ideas = async {
+                    let Some(rum) = by_rum else {
+                        return ideas_q!(d.similar_ideas).fetch_all(p).await;
+                    };
+                    let mut tx = p.begin().await?;
+                    sqlx::query(no_bitmaps()).execute(&mut *tx).await?;
+                    let rows = ideas_q!(rum).fetch_all(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(rows)
+                };
+                tokio::try_join!(ideas, notes_q!().fetch_all(p))?
+            }
         };
         Ok(SimilarSignals {
             by_idea_text: a.into_iter().map(|(i, s)| (IdeaId(i), s)).collect(),
@@ -402,9 +541,12 @@ impl Db {
     /// Rebuild the search indexes from the notes, ideas and customers
     /// tables: on SQLite after a `VACUUM`, which may renumber the rowids
     /// the FTS5 tables point at (`Db::vacuum` does it itself); on
-    /// PostgreSQL to shed index bloat.
+    /// PostgreSQL to shed index bloat, rebuilding the ordered indexes too
+    /// (and creating them if RUM was installed since the migration).
     pub async fn rebuild_search(&self) -> StoreResult<()> {
-        self.run_all(self.dialect().rebuild).await
+        self.run_all(self.dialect().rebuild).await?;
+        self.drop_ordered_search().await?;
+        self.ensure_ordered_search().await
     }
 
     fn dialect(&self) -> &'static Dialect {
@@ -437,7 +579,13 @@ pub fn dialect_statements() -> (Vec<&'static str>, Vec<&'static str>) {
         // VACUUM cannot be prepared inside the test's transaction.
         v.extend(d.optimize.iter().filter(|s| !s.starts_with("VACUUM")));
         v.extend(d.rebuild);
+        // These need the rum extension, which scripts/test installs.
+        v.extend(d.notes_by_rum);
+        v.extend(d.ideas_by_rum);
+        v.extend(d.similar_ideas_by_rum);
         v
     };
-    (all(&SQLITE), all(&POSTGRES))
+    let mut postgres = all(&POSTGRES);
+    postgres.extend(crate::search_plan::postgres_statements());
+    (all(&SQLITE), postgres)
 }

@@ -30,6 +30,8 @@ mod pagination;
 mod process;
 /// Search: per-backend statements, FTS index kept in step with writes.
 mod search;
+/// PostgreSQL's ordered and plain search scans agree; word shares.
+mod search_plan;
 /// Prioritisation sessions: budgets, refusals, concurrent votes, closing.
 mod sessions;
 /// Every static SQL statement prepares on both backends.

@@ -1,0 +1,3 @@
+-- Ordered search is a PostgreSQL matter (see the postgres migration of the
+-- same number): FTS5 already lists matches newest first from its doclists.
+-- Nothing changes here; the number stays in step with PostgreSQL's.
