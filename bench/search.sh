@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Search benchmark (issue #4): 1,000,000 notes, 100,000 ideas and 1,000,000
 # links, then full-text search with one- to three-word queries and
-# similar-idea suggestions over the JSON API, 16 connections from
-# 127.0.0.1, on SQLite and on a throwaway PostgreSQL. Queries rotate through
+# similar-idea suggestions over the JSON API, at 16, 4 and 1 connections
+# from 127.0.0.1, on SQLite and on a throwaway PostgreSQL. Queries rotate through
 # a fixed list (wrk Lua script) so no single cached plan or page dominates.
 #
 #   bench/search.sh [NOTES] [IDEAS] [DURATION]   defaults: 1000000 100000 20s
@@ -25,7 +25,7 @@ rotate() {
 # loadmany NAME HEADER LUA CONNECTIONS: like load, with a rotating script.
 loadmany() {
   echo "==> $1: $4 connections, $DURATION"
-  wrk -t2 -c"$4" -d"$DURATION" --latency -H "$2" -s "$3" "http://127.0.0.1:$PORT" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
+  wrk -t"$(( $4 < 2 ? 1 : 2 ))" -c"$4" -d"$DURATION" --latency -H "$2" -s "$3" "http://127.0.0.1:$PORT" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
 }
 
 SEARCH=$(rotate search-queries \
@@ -49,9 +49,11 @@ for b in ${BACKENDS:-sqlite postgres}; do
   token=$(api_token "$url")
   start_server "$url"
   # Warm the caches once, then measure at saturation (16 connections on
-  # the same two cores as the server) and at a moderate 4.
+  # the same two cores as the server), at a moderate 4, and one at a time
+  # (the latency of a single request).
   wrk -t1 -c2 -d5s -H "Authorization: Bearer $token" -s "$SEARCH" "http://127.0.0.1:$PORT" >/dev/null
-  for c in 16 4; do
+  wrk -t1 -c2 -d5s -H "Authorization: Bearer $token" -s "$SIMILAR" "http://127.0.0.1:$PORT" >/dev/null
+  for c in 16 4 1; do
     loadmany "search-$b-search-c$c" "Authorization: Bearer $token" "$SEARCH" "$c"
     loadmany "search-$b-similar-c$c" "Authorization: Bearer $token" "$SIMILAR" "$c"
   done

@@ -222,8 +222,9 @@ macro_rules! pg_similar_ideas {
 // words) or fetches every match from GIN and sorts (cheap for rare ones,
 // dear in between). By RUM (migration 0005): the ordered index returns
 // matches by created_at, newest first, without visiting the rows; run with
-// bitmap scans off, or the planner fetches and sorts anyway. The `IS NOT
-// NULL` clause matches the partial index's predicate. Which to use is
+// bitmap scans off, or the planner fetches and sorts anyway. The
+// `updated_at IS NOT NULL` clause names the partial index's predicate, which
+// the plain statements never imply. Which to use is
 // `bearing_domain::search::OrderedScanRule`'s call.
 
 // PostgreSQL: websearch_to_tsquery reads the canonical `word "phrase" -not`
@@ -249,13 +250,13 @@ const POSTGRES: Dialect = Dialect {
         "REINDEX INDEX customers_search",
     ],
     notes_by_rum: Some(pg_notes!(
-        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
     )),
     ideas_by_rum: Some(pg_ideas!(
-        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
     )),
     similar_ideas_by_rum: Some(pg_similar_ideas!(
-        "AND w.created_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $3"
+        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $3"
     )),
 };
 

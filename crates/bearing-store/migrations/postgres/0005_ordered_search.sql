@@ -10,9 +10,10 @@
 -- built; otherwise nothing happens and search uses GIN alone, with the same
 -- results. Installing RUM later: `bearing maintenance --rebuild-search`.
 --
--- Partial (`created_at IS NOT NULL`, true of every row) so that only
--- queries written for them use them: left to itself the planner also chose
--- RUM for plain bitmap scans, where GIN is faster.
+-- Partial (`updated_at IS NOT NULL`, true of every row, and a column no
+-- search filters on) so that only queries that name it use them: left to
+-- itself the planner also chose RUM for plain scans, where GIN is far
+-- faster (a rare word among common ones: 0.3 ms on GIN, 14 ms on RUM).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum') THEN
@@ -27,10 +28,10 @@ BEGIN
     CREATE INDEX IF NOT EXISTS notes_search_rum ON notes
         USING rum (search_vector rum_tsvector_addon_ops, created_at)
         WITH (attach = 'created_at', to = 'search_vector')
-        WHERE created_at IS NOT NULL;
+        WHERE updated_at IS NOT NULL;
     CREATE INDEX IF NOT EXISTS ideas_search_rum ON ideas
         USING rum (search_vector rum_tsvector_addon_ops, created_at)
         WITH (attach = 'created_at', to = 'search_vector')
-        WHERE created_at IS NOT NULL;
+        WHERE updated_at IS NOT NULL;
 END
 $$;

@@ -72,7 +72,7 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     app.finish_generation().await?;
     println!(
-        "Built the ordered search indexes (PostgreSQL with RUM), compacted the search index and refreshed statistics in {:.2} s.",
+        "Rebuilt, compacted and analysed the search indexes in {:.2} s.",
         start.elapsed().as_secs_f64()
     );
     Ok(())
