@@ -51,6 +51,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_ordered_search.sql"),
         postgres: include_str!("../migrations/postgres/0005_ordered_search.sql"),
     },
+    Migration {
+        version: 6,
+        name: "merged_ideas_unsearchable",
+        sqlite: include_str!("../migrations/sqlite/0006_merged_ideas_unsearchable.sql"),
+        postgres: include_str!("../migrations/postgres/0006_merged_ideas_unsearchable.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

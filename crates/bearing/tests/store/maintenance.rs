@@ -36,7 +36,36 @@ async fn exec(db: &Db, sql: &'static str, id: uuid::Uuid) {
     .unwrap();
 }
 
+/// Ids of the ideas matching `q`.
+async fn idea_hits(db: &Db, q: &str) -> Vec<uuid::Uuid> {
+    db.search_kind(
+        SearchKind::Idea,
+        &SearchQuery::parse(q).unwrap(),
+        &SearchFilter::default(),
+        0,
+        50,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.id)
+    .collect()
+}
+
 backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
+    // A merged-away idea is no result, and a rebuild must not bring it back.
+    let app = app(&t);
+    let pat = pm(&t.db).await;
+    let kept =
+        t.db.insert_idea(new_idea("Zephyr dashboards"), None)
+            .await
+            .unwrap();
+    let gone =
+        t.db.insert_idea(new_idea("Zephyr dashboards again"), None)
+            .await
+            .unwrap();
+    app.merge_ideas(&pat, gone.id, kept.id).await.unwrap();
+    assert_eq!(idea_hits(&t.db, "zephyr").await, [kept.id.0]);
     let mut notes = Vec::new();
     for word in ["alpha", "beta", "gamma", "delta"] {
         let n = insert_note(
@@ -65,9 +94,19 @@ backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
         note_hits(&t.db, "delta").await,
         [(notes[3].id.0, notes[3].text.clone())]
     );
+    assert_eq!(
+        idea_hits(&t.db, "zephyr").await,
+        [kept.id.0],
+        "after VACUUM"
+    );
     t.db.rebuild_search().await.unwrap();
     assert_eq!(note_hits(&t.db, "zephyr").await, expected, "after rebuild");
     assert!(note_hits(&t.db, "alpha").await.is_empty());
+    assert_eq!(
+        idea_hits(&t.db, "zephyr").await,
+        [kept.id.0],
+        "after rebuild"
+    );
 });
 
 backend_test!(maintenance_recomputes_stale_demand, |t| async move {
