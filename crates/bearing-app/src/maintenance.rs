@@ -25,8 +25,10 @@ pub struct MaintenanceStep {
 
 impl App {
     /// Run the maintenance steps in order, reporting each as it finishes.
-    /// Safe while servers run; `vacuum` holds SQLite's write lock while it
-    /// rewrites the file, so run that at a quiet time.
+    /// The routine steps are safe while servers run. `vacuum` (SQLite: the
+    /// write lock while it rewrites the file) and `rebuild_search`
+    /// (PostgreSQL: writes to the tables wait for each index) block writes
+    /// for their duration: run them at a quiet time.
     pub async fn maintain(
         &self,
         opts: MaintenanceOptions,
@@ -58,6 +60,8 @@ impl App {
             start,
         );
         let start = Instant::now();
+        // After an interrupted `bearing gen`, or once RUM is installed.
+        self.db.ensure_ordered_search().await?;
         self.db.optimize_search().await?;
         finish(
             "Compacted the search indexes and refreshed statistics.".into(),

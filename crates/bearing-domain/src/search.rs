@@ -44,10 +44,13 @@ pub struct SearchQuery {
 }
 
 /// Letters and digits make words; everything else separates them.
+/// Lowercased before splitting: some letters lowercase to a letter and a
+/// combining mark (`İ` → `i̇`), which would split on the next parse.
 fn tokens(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_string)
         .collect()
 }
 
@@ -163,6 +166,13 @@ impl SearchQuery {
         let pos = self.clauses.iter().filter(|c| !c.excluded).map(quoted);
         pos.chain(self.clauses.iter().filter(|c| c.excluded).map(quoted))
             .collect()
+    }
+
+    /// Does a positive clause hold a phrase (several words in a row)?
+    pub fn has_phrase(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| !c.excluded && c.words.len() > 1)
     }
 
     /// Every word of the positive clauses: what a match must contain, for
@@ -795,9 +805,18 @@ mod tests {
     }
 
     #[test]
+    fn lowercasing_that_adds_a_mark_still_round_trips() {
+        let q = SearchQuery::parse("İ").unwrap();
+        assert_eq!(SearchQuery::parse(&q.canonical()).unwrap(), q);
+    }
+
+    #[test]
     fn positive_words_leave_out_exclusions() {
         let q = SearchQuery::parse(r#"audit "log stream" -slack siem"#).unwrap();
         assert_eq!(q.positive_words(), ["audit", "log", "stream", "siem"]);
+        assert!(q.has_phrase());
+        let q = SearchQuery::parse(r#"audit siem -"log stream""#).unwrap();
+        assert!(!q.has_phrase(), "an excluded phrase is no phrase to match");
     }
 
     #[test]

@@ -8,8 +8,9 @@ use crate::error::StoreResult;
 const VACUUM: &str = "VACUUM";
 
 impl Db {
-    /// Return free pages to the operating system (SQLite rewrites the file;
-    /// PostgreSQL marks dead rows reusable). On SQLite the search indexes are
+    /// Reclaim the space of deleted rows (SQLite rewrites the file, returning
+    /// free pages to the operating system; PostgreSQL marks dead rows
+    /// reusable). On SQLite the search indexes are
     /// rebuilt afterwards, because `VACUUM` may renumber the rowids they
     /// point at. Takes the database's write lock for its duration.
     pub async fn vacuum(&self) -> StoreResult<()> {

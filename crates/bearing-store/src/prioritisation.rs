@@ -34,6 +34,10 @@ const IDEAS_OF_CUSTOMER: &str = "SELECT DISTINCT l.idea_id FROM links l JOIN not
 const UNRANKED_IN_AREA: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL AND merged_into IS NULL ORDER BY id";
 const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NULL AND merged_into IS NULL LIMIT 1";
 const SET_RANK: &str = "UPDATE ideas SET board_rank = $2 WHERE id = $1";
+// Every write to a board's ranks first takes its area's row lock, so on
+// PostgreSQL (READ COMMITTED) a move cannot read keys a concurrent
+// renumbering is replacing. SQLite's write transactions are serial anyway.
+const LOCK_BOARD: &str = "UPDATE areas SET name = name WHERE id = $1";
 const RANK_OF: &str = "SELECT area_id, board_rank FROM ideas WHERE id = $1";
 const RANKED_IN_AREA: &str =
     "SELECT id FROM ideas WHERE area_id = $1 AND board_rank IS NOT NULL ORDER BY board_rank";
@@ -77,7 +81,8 @@ impl Tx {
 
     /// Give `area`'s board fresh, short, evenly spaced keys in its current
     /// order (`rank::initial_ranks`): for when a key has grown past
-    /// `rank::LONG_RANK`. Returns the new key of `idea`.
+    /// `rank::LONG_RANK`. Returns the new key of `idea`. Call with the
+    /// board locked, as `move_on_board` does.
     pub async fn renumber_board(&mut self, area: AreaId, idea: IdeaId) -> StoreResult<String> {
         let ids: Vec<Uuid> =
             on_tx!(self, c => sqlx::query_scalar(RANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
@@ -211,6 +216,7 @@ impl Db {
             return Ok(());
         }
         let mut tx = self.begin().await?;
+        on_tx!(&mut tx, c => sqlx::query(LOCK_BOARD).bind(area.0).execute(c).await.map(|r| r.rows_affected()))?;
         let unranked: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
         let max: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?;
         let ranks = rank::ranks_between(max.as_deref(), None, unranked.len())?;
@@ -263,6 +269,7 @@ impl Db {
                 "idea: only ideas in a product area are on a board".into(),
             ));
         };
+        on_tx!(&mut tx, c => sqlx::query(LOCK_BOARD).bind(area).execute(c).await.map(|r| r.rows_affected()))?;
         let mut neighbour = async |n: Option<IdeaId>, field: &str| -> StoreResult<Option<String>> {
             let Some(n) = n else { return Ok(None) };
             let (a, r): (Option<Uuid>, Option<String>) =
@@ -336,6 +343,7 @@ impl Db {
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
     MAX_RANK_IN_AREA,
+    LOCK_BOARD,
     RANKED_IN_AREA,
     CLEAR_RANKS,
     SET_RICE,

@@ -79,8 +79,8 @@ struct Dialect {
     /// Rebuild the full-text indexes from their tables
     /// (`Db::rebuild_search`).
     rebuild: &'static [&'static str],
-    /// PostgreSQL only: `notes` and `ideas` reading the newest matches from
-    /// the ordered RUM index (see `search_plan`).
+    /// PostgreSQL only: `notes`, `ideas` and `similar_ideas` reading the
+    /// newest matches from the ordered RUM index (see `search_plan`).
     notes_by_rum: Option<&'static str>,
     ideas_by_rum: Option<&'static str>,
     similar_ideas_by_rum: Option<&'static str>,
@@ -184,7 +184,7 @@ const SQLITE: Dialect = Dialect {
 };
 
 /// PostgreSQL's notes search with `$window` choosing the newest $9
-/// matches (see `PG_NEWEST_BY_ID` and `PG_NEWEST_BY_RUM`).
+/// matches (by id or by RUM; see the comment below the macros).
 macro_rules! pg_notes {
     ($window:literal) => {
         concat!(
@@ -220,14 +220,16 @@ macro_rules! pg_similar_ideas {
 
 // The two ways PostgreSQL finds the newest $9 matches (UUIDv7 ids grow with
 // time; created_at is the note's or idea's own date, the same order unless
-// rows were imported with earlier dates). By id: the planner either walks
-// the primary key backwards until it has $9 matches (cheap for common
-// words) or fetches every match from GIN and sorts (cheap for rare ones,
-// dear in between). By RUM (migration 0005): the ordered index returns
-// matches by created_at, newest first, without visiting the rows; run with
-// bitmap scans off, or the planner fetches and sorts anyway. The
-// `updated_at IS NOT NULL` clause names the partial index's predicate, which
-// the plain statements never imply. Which to use is
+// rows were imported with earlier dates or share a millisecond). By id
+// (`ORDER BY w.id DESC`): the planner either walks the primary key
+// backwards until it has $9 matches (cheap for common words) or fetches
+// every match from GIN and sorts (cheap for rare ones, dear in between). By
+// RUM (migration 0005): the ordered index returns matches by distance
+// before 2100-01-01 (`<=|`, in float8: an anchor near real dates keeps
+// whole milliseconds apart, which 2^63 would not), newest first, without
+// visiting the rows; run with bitmap scans off, or the planner fetches and
+// sorts anyway. The `id <> nil-uuid` clause names the partial index's
+// predicate, which the plain statements never imply. Which to use is
 // `bearing_domain::search::OrderedScanRule`'s call.
 
 // PostgreSQL: websearch_to_tsquery reads the canonical `word "phrase" -not`
@@ -253,13 +255,13 @@ const POSTGRES: Dialect = Dialect {
         "REINDEX INDEX customers_search",
     ],
     notes_by_rum: Some(pg_notes!(
-        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $9"
     )),
     ideas_by_rum: Some(pg_ideas!(
-        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $9"
+        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $9"
     )),
     similar_ideas_by_rum: Some(pg_similar_ideas!(
-        "AND w.updated_at IS NOT NULL ORDER BY w.created_at <=| 9223372036854775807::int8 LIMIT $3"
+        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $3"
     )),
 };
 
@@ -330,6 +332,12 @@ fn state_for(f: &SearchFilter, kind: SearchKind) -> Option<&'static str> {
 /// is planned with its parameters every time (~1 ms).
 fn persistent(db: &Db) -> bool {
     matches!(db, Db::Sqlite(_))
+}
+
+/// The word shares could not be read: search on GIN, which is never wrong,
+/// only sometimes slower.
+fn plan_unknown(e: &crate::error::StoreError) {
+    tracing::warn!(error = %e, "search plan: word shares unavailable; searching with GIN");
 }
 
 /// An id and its raw engine score.
@@ -413,9 +421,13 @@ impl Db {
                 let by_rum = match (plan, by_rum) {
                     (ScanPlan::ById, _) | (_, None) => None,
                     (ScanPlan::ByRum, rum) => rum,
+                    // RUM has had bugs with phrase matching (postgrespro/rum
+                    // #93, #119): phrases stay on GIN.
+                    (ScanPlan::Auto, _) if q.has_phrase() => None,
                     (ScanPlan::Auto, rum) => word_shares(p, &q.positive_words())
-                        .await?
-                        .ordered(kind)
+                        .await
+                        .inspect_err(plan_unknown)
+                        .is_ok_and(|w| w.ordered(kind))
                         .then_some(rum)
                         .flatten(),
                 };
@@ -511,8 +523,9 @@ impl Db {
                     (ScanPlan::ById, _) | (_, None) => None,
                     (ScanPlan::ByRum, rum) => rum,
                     (ScanPlan::Auto, rum) => word_shares(p, terms)
-                        .await?
-                        .ordered_any_of_ideas()
+                        .await
+                        .inspect_err(plan_unknown)
+                        .is_ok_and(|w| w.ordered_any_of_ideas())
                         .then_some(rum)
                         .flatten(),
                 };
@@ -548,7 +561,13 @@ impl Db {
     /// PostgreSQL to shed index bloat, rebuilding the ordered indexes too
     /// (and creating them if RUM was installed since the migration).
     pub async fn rebuild_search(&self) -> StoreResult<()> {
-        self.run_all(self.dialect().rebuild).await?;
+        // One transaction: a merge between SQLite's 'rebuild' and the
+        // removal of merged-away ideas would otherwise corrupt ideas_fts.
+        let mut tx = self.begin().await?;
+        for &sql in self.dialect().rebuild {
+            on_tx!(&mut tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
         self.drop_ordered_search().await?;
         self.ensure_ordered_search().await
     }

@@ -151,6 +151,9 @@ type Shares = Option<(f64, f64)>;
 /// What is remembered for one database.
 #[derive(Default)]
 struct Remembered {
+    /// Bumped by `forget`, so a read that started before it does not store
+    /// what it read about the indexes.
+    epoch: u64,
     /// When the index check was made, and (notes, ideas) index exist.
     indexes: Option<(Instant, (bool, bool))>,
     /// Per lowercase word: when read, and its shares.
@@ -175,7 +178,9 @@ fn database_of(pool: &PgPool) -> String {
 /// their ordered searches still return the right rows, slowly.)
 fn forget(pool: &PgPool) {
     let mut memory = REMEMBERED.lock().unwrap_or_else(PoisonError::into_inner);
-    memory.remove(&database_of(pool));
+    let db = memory.entry(database_of(pool)).or_default();
+    db.epoch += 1;
+    db.indexes = None;
 }
 
 /// The word shares of `words` (lowercase words) on `pool`'s database,
@@ -183,7 +188,7 @@ fn forget(pool: &PgPool) {
 pub(crate) async fn word_shares(pool: &PgPool, words: &[String]) -> StoreResult<WordShares> {
     let database = database_of(pool);
     let fresh = |at: &Instant| at.elapsed() < FRESH_FOR;
-    let (mut indexes, mut known, missing) = {
+    let (epoch, indexes, mut known, missing) = {
         let mut memory = REMEMBERED.lock().unwrap_or_else(PoisonError::into_inner);
         let db = memory.entry(database.clone()).or_default();
         let indexes = db.indexes.filter(|(at, _)| fresh(at)).map(|(_, x)| x);
@@ -197,7 +202,7 @@ pub(crate) async fn word_shares(pool: &PgPool, words: &[String]) -> StoreResult<
                 None => missing.push(w.clone()),
             }
         }
-        (indexes, known, missing)
+        (db.epoch, indexes, known, missing)
     };
     let now = Instant::now();
     let mut read: Vec<(String, Shares)> = Vec::new();
@@ -211,17 +216,22 @@ pub(crate) async fn word_shares(pool: &PgPool, words: &[String]) -> StoreResult<
             .map(|(w, is_word, n, i)| (w, is_word.then_some((n, i))))
             .collect();
     }
-    if indexes.is_none() {
-        indexes = Some(sqlx::query_as(SQL.indexes).fetch_one(pool).await?);
-    }
-    let (notes_index, ideas_index) = indexes.unwrap_or_default();
+    let checked: Option<(bool, bool)> = match indexes {
+        Some(_) => None,
+        None => Some(sqlx::query_as(SQL.indexes).fetch_one(pool).await?),
+    };
+    let (notes_index, ideas_index) = indexes.or(checked).unwrap_or_default();
     {
         let mut memory = REMEMBERED.lock().unwrap_or_else(PoisonError::into_inner);
         let db = memory.entry(database).or_default();
         if db.words.len() + read.len() > MAX_REMEMBERED {
             db.words.clear();
         }
-        db.indexes = Some((now, (notes_index, ideas_index)));
+        if let Some(found) = checked
+            && db.epoch == epoch
+        {
+            db.indexes = Some((now, found));
+        }
         for (w, shares) in read {
             db.words.insert(w.clone(), (now, shares));
             known.insert(w, shares);

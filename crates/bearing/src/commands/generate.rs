@@ -72,7 +72,7 @@ pub async fn run(settings: Settings, args: GenArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     app.finish_generation().await?;
     println!(
-        "Rebuilt, compacted and analysed the search indexes in {:.2} s.",
+        "Finished the search indexes (compacted, statistics refreshed) in {:.2} s.",
         start.elapsed().as_secs_f64()
     );
     Ok(())
