@@ -31,8 +31,7 @@ impl App {
     /// search indexes and refresh the query planner's statistics, as after
     /// any bulk load.
     pub async fn finish_generation(&self) -> AppResult<()> {
-        self.db.ensure_ordered_search().await?;
-        Ok(self.db.optimize_search().await?)
+        self.settle_search_indexes().await
     }
 
     /// Insert `n` synthetic notes, calling `progress` with the number done

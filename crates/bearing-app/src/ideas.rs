@@ -105,23 +105,26 @@ impl App {
     /// (one query for the notes, one for their customers).
     pub(crate) async fn linked_notes(&self, id: IdeaId, limit: i64) -> AppResult<Vec<LinkedNote>> {
         let linked = self.db.notes_of_idea(id, limit).await?;
-        let mut cids: Vec<CustomerId> = linked.iter().filter_map(|(_, n)| n.customer_id).collect();
-        cids.sort();
-        cids.dedup();
-        let customers: HashMap<CustomerId, Customer> = self
+        let customers = self
+            .customers_of(linked.iter().filter_map(|(_, n)| n.customer_id))
+            .await?;
+        Ok(with_customers(linked, &customers))
+    }
+
+    /// The customers with these ids (repeats allowed), by id: one query.
+    pub(crate) async fn customers_of(
+        &self,
+        ids: impl Iterator<Item = CustomerId>,
+    ) -> AppResult<HashMap<CustomerId, Customer>> {
+        let mut ids: Vec<CustomerId> = ids.collect();
+        ids.sort();
+        ids.dedup();
+        Ok(self
             .db
-            .customers_by_ids(&cids)
+            .customers_by_ids(&ids)
             .await?
             .into_iter()
             .map(|c| (c.id, c))
-            .collect();
-        Ok(linked
-            .into_iter()
-            .map(|(link, note)| LinkedNote {
-                customer: note.customer_id.and_then(|c| customers.get(&c).cloned()),
-                link,
-                note,
-            })
             .collect())
     }
 
@@ -141,9 +144,15 @@ impl App {
             None => None,
         };
         let owner = idea.owner_id.and_then(|o| users.get(&o).cloned());
-        let notes = self.linked_notes(id, 500).await?;
-        let note_count = self.db.count_notes_of_idea(id).await?;
-        let demand = self.demand_of(&idea).await?;
+        // Who is asking counts every link, per customer: its customers
+        // cover the 500 notes listed, and its counts sum to all of them.
+        let counts = self.db.demand_counts(id).await?;
+        let customers = self
+            .customers_of(counts.iter().filter_map(|c| c.customer_id))
+            .await?;
+        let notes = with_customers(self.db.notes_of_idea(id, 500).await?, &customers);
+        let note_count = counts.iter().map(|c| c.notes).sum::<usize>() as i64;
+        let demand = crate::prioritisation::breakdown_of(idea.demand_score, &counts, &customers);
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
         let comments = self
             .db
@@ -294,4 +303,19 @@ impl App {
     pub async fn areas(&self) -> AppResult<Vec<Area>> {
         Ok(self.db.areas().await?)
     }
+}
+
+/// Pair each linked note with its customer from `customers`.
+fn with_customers(
+    linked: Vec<(Link, Note)>,
+    customers: &HashMap<CustomerId, Customer>,
+) -> Vec<LinkedNote> {
+    linked
+        .into_iter()
+        .map(|(link, note)| LinkedNote {
+            customer: note.customer_id.and_then(|c| customers.get(&c).cloned()),
+            link,
+            note,
+        })
+        .collect()
 }

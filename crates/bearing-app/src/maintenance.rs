@@ -33,40 +33,48 @@ impl App {
         &self,
         opts: MaintenanceOptions,
         mut report: impl FnMut(&MaintenanceStep),
-    ) -> AppResult<Vec<MaintenanceStep>> {
-        let mut steps = Vec::new();
-        let mut finish = |done: String, start: Instant| {
-            let step = MaintenanceStep {
-                done,
+    ) -> AppResult<()> {
+        let mut finish = |done: &str, start: Instant| {
+            report(&MaintenanceStep {
+                done: done.to_string(),
                 seconds: start.elapsed().as_secs_f64(),
-            };
-            report(&step);
-            steps.push(step);
+            });
         };
+        let mut rebuilt = false;
         if opts.vacuum {
             let start = Instant::now();
-            self.db.vacuum().await?;
-            finish("Reclaimed free space (VACUUM).".into(), start);
+            rebuilt = self.db.vacuum().await?;
+            finish("Reclaimed free space (VACUUM).", start);
         }
         if opts.rebuild_search {
             let start = Instant::now();
-            self.db.rebuild_search().await?;
-            finish("Rebuilt the search indexes.".into(), start);
+            if rebuilt {
+                finish("Rebuilt the search indexes (with the VACUUM).", start);
+            } else {
+                self.db.rebuild_search().await?;
+                finish("Rebuilt the search indexes.", start);
+            }
         }
         let start = Instant::now();
         let ideas = self.db.refresh_all_demand().await?;
         finish(
-            format!("Recomputed demand scores ({ideas} ideas have linked notes)."),
+            &format!("Recomputed demand scores ({ideas} ideas have linked notes)."),
             start,
         );
         let start = Instant::now();
-        // After an interrupted `bearing gen`, or once RUM is installed.
-        self.db.ensure_ordered_search().await?;
-        self.db.optimize_search().await?;
+        self.settle_search_indexes().await?;
         finish(
-            "Compacted the search indexes and refreshed statistics.".into(),
+            "Compacted the search indexes and refreshed statistics.",
             start,
         );
-        Ok(steps)
+        Ok(())
+    }
+
+    /// After bulk loads and in maintenance: build missing ordered search
+    /// indexes (after an interrupted `bearing gen`, or once RUM is
+    /// installed), compact the search indexes, refresh statistics.
+    pub(crate) async fn settle_search_indexes(&self) -> AppResult<()> {
+        self.db.ensure_ordered_search().await?;
+        Ok(self.db.optimize_search().await?)
     }
 }

@@ -42,7 +42,7 @@ pub struct DemandBreakdown {
 /// Who is asking, from an idea's linked notes counted per customer and
 /// importance (`Db::demand_counts`) and those customers (pure). A count
 /// whose customer is missing from `customers` counts as anonymous.
-pub fn breakdown_of(
+pub(crate) fn breakdown_of(
     score: f64,
     counts: &[DemandCount],
     customers: &HashMap<CustomerId, Customer>,
@@ -140,16 +140,9 @@ impl App {
     /// Who is asking for `idea`, counting every linked note.
     pub(crate) async fn demand_of(&self, idea: &Idea) -> AppResult<DemandBreakdown> {
         let counts = self.db.demand_counts(idea.id).await?;
-        let mut ids: Vec<CustomerId> = counts.iter().filter_map(|c| c.customer_id).collect();
-        ids.sort();
-        ids.dedup();
         let customers = self
-            .db
-            .customers_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+            .customers_of(counts.iter().filter_map(|c| c.customer_id))
+            .await?;
         Ok(breakdown_of(idea.demand_score, &counts, &customers))
     }
 

@@ -177,8 +177,9 @@ impl App {
         let mut text = text.to_string();
         let mut skip = Vec::new();
         if let Some(n) = note {
+            let found = self.note(n).await?;
             if text.trim().is_empty() {
-                text = self.note(n).await?.text;
+                text = found.text;
             }
             skip = self
                 .db

@@ -246,9 +246,12 @@ fn check_text(field: &str, value: &str, required: bool) -> Result<String, Valida
 
 impl App {
     async fn user_names(&self) -> AppResult<HashMap<UserId, String>> {
-        Ok(crate::views::users_by_id(self.db.users().await?)
+        Ok(self
+            .db
+            .users()
+            .await?
             .into_iter()
-            .map(|(id, u)| (id, u.name))
+            .map(|u| (u.id, u.name))
             .collect())
     }
 

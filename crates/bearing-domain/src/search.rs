@@ -460,10 +460,9 @@ pub fn fts5_any(terms: &[String]) -> String {
         .join(" OR ")
 }
 
-/// A PostgreSQL `to_tsquery` text that finds any of `terms`. Terms come from
-/// [`salient_terms`] (letters and digits only); anything else is dropped, so
-/// the text can never hold tsquery operators. Bound as a parameter.
-pub fn tsquery_any(terms: &[String]) -> String {
+/// `terms` with everything but letters and digits dropped, and emptied
+/// terms left out: safe to put into either engine's query syntax.
+pub fn clean_terms(terms: &[String]) -> Vec<String> {
     terms
         .iter()
         .map(|t| {
@@ -472,8 +471,14 @@ pub fn tsquery_any(terms: &[String]) -> String {
                 .collect::<String>()
         })
         .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" | ")
+        .collect()
+}
+
+/// A PostgreSQL `to_tsquery` text that finds any of `terms`. Terms come from
+/// [`salient_terms`]; [`clean_terms`] drops anything else, so the text can
+/// never hold tsquery operators. Bound as a parameter.
+pub fn tsquery_any(terms: &[String]) -> String {
+    clean_terms(terms).join(" | ")
 }
 
 /// How much the idea's own text counts against the text of its linked notes

@@ -46,7 +46,6 @@ const LINKS_OF_NOTE: &str = "SELECT id, note_id, idea_id, excerpt, created_by, c
 const LINK_BY_ID: &str =
     "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE id = $1";
 const DELETE_LINK: &str = "DELETE FROM links WHERE id = $1";
-const COUNT_NOTES_OF_IDEA: &str = "SELECT COUNT(*) FROM links WHERE idea_id = $1";
 const NOTES_OF_IDEA: &str = "SELECT n.id, n.text, n.source, n.importance, n.customer_id, n.contact_id, n.reporter_id, n.tags, n.public_safe, n.state, n.wont_do_reason, n.underlying_need, n.workaround, n.processed_by, n.processed_at, n.created_at, n.updated_at, l.id AS link_id, l.excerpt AS link_excerpt, l.created_by AS link_created_by, l.created_at AS link_created_at FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 ORDER BY l.id DESC LIMIT $2";
 const IDEA_EXISTS: &str = "SELECT id FROM ideas WHERE id = $1";
 
@@ -141,13 +140,6 @@ impl Db {
         let rows: Vec<LinkRow> =
             on_db!(self, p => sqlx::query_as(LINKS_OF_NOTE).bind(note.0).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Link::from).collect())
-    }
-
-    /// How many notes are linked to an idea.
-    pub async fn count_notes_of_idea(&self, idea: IdeaId) -> StoreResult<i64> {
-        Ok(
-            on_db!(self, p => sqlx::query_scalar(COUNT_NOTES_OF_IDEA).bind(idea.0).fetch_one(p).await)?,
-        )
     }
 
     /// The latest `limit` notes linked to an idea, with their links.
@@ -251,6 +243,5 @@ pub const STATEMENTS: &[&str] = &[
     LINK_BY_ID,
     DELETE_LINK,
     NOTES_OF_IDEA,
-    COUNT_NOTES_OF_IDEA,
     IDEA_EXISTS,
 ];

@@ -13,11 +13,13 @@ impl Db {
     /// reusable). On SQLite the search indexes are
     /// rebuilt afterwards, because `VACUUM` may renumber the rowids they
     /// point at. Takes the database's write lock for its duration.
-    pub async fn vacuum(&self) -> StoreResult<()> {
+    /// Returns whether it rebuilt the search indexes.
+    pub async fn vacuum(&self) -> StoreResult<bool> {
         on_db!(self, p => sqlx::query(VACUUM).execute(p).await.map(|r| r.rows_affected()))?;
-        if matches!(self, Db::Sqlite(_)) {
+        let rebuild = matches!(self, Db::Sqlite(_));
+        if rebuild {
             self.rebuild_search().await?;
         }
-        Ok(())
+        Ok(rebuild)
     }
 }

@@ -24,7 +24,8 @@ const MAX_RANK_IN_AREA: &str = "SELECT MAX(board_rank) FROM ideas WHERE area_id 
 const SET_RICE: &str = "UPDATE ideas SET rice_reach = $2, rice_impact = $3, rice_confidence = $4, effort_months = $5, rice_score = $6, rice_sort = $7, rice_reach_mode = $8, updated_at = $9 WHERE id = $1";
 const DEMAND_SIGNALS: &str = "SELECT n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id WHERE l.idea_id = $1";
 const ALL_DEMAND_SIGNALS: &str = "SELECT l.idea_id, n.customer_id, c.arr, n.importance FROM links l JOIN notes n ON n.id = l.note_id LEFT JOIN customers c ON c.id = n.customer_id ORDER BY l.idea_id";
-const SET_DEMAND: &str = "UPDATE ideas SET demand_score = $2 WHERE id = $1";
+// Unchanged scores are not rewritten (maintenance recomputes them all).
+const SET_DEMAND: &str = "UPDATE ideas SET demand_score = $2 WHERE id = $1 AND demand_score <> $2";
 const ZERO_UNLINKED_DEMAND: &str = "UPDATE ideas SET demand_score = 0 WHERE demand_score <> 0 AND NOT EXISTS (SELECT 1 FROM links l WHERE l.idea_id = ideas.id)";
 const DEMAND_COUNTS: &str = "SELECT n.customer_id, n.importance, count(*) FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 GROUP BY n.customer_id, n.importance";
 const IDEAS_OF_NOTE: &str = "SELECT idea_id FROM links WHERE note_id = $1";
@@ -75,26 +76,38 @@ fn signal(customer: Option<Uuid>, arr: Option<i64>, importance: &str) -> StoreRe
 impl Tx {
     /// A rank below every idea on `area`'s board.
     pub async fn rank_at_bottom(&mut self, area: AreaId) -> StoreResult<String> {
+        let mut ranks = self.ranks_at_bottom(area, 1).await?;
+        ranks
+            .pop()
+            .ok_or_else(|| StoreError::Constraint("board: no rank".into()))
+    }
+
+    /// `n` increasing ranks below every idea on `area`'s board.
+    pub async fn ranks_at_bottom(&mut self, area: AreaId, n: usize) -> StoreResult<Vec<String>> {
         let max: Option<String> = on_tx!(self, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?;
-        Ok(rank::rank_between(max.as_deref(), None)?)
+        Ok(rank::ranks_between(max.as_deref(), None, n)?)
     }
 
     /// Give `area`'s board fresh, short, evenly spaced keys in its current
     /// order (`rank::initial_ranks`): for when a key has grown past
     /// `rank::LONG_RANK`. Returns the new key of `idea`. Call with the
     /// board locked, as `move_on_board` does.
-    pub async fn renumber_board(&mut self, area: AreaId, idea: IdeaId) -> StoreResult<String> {
+    pub(crate) async fn renumber_board(
+        &mut self,
+        area: AreaId,
+        idea: IdeaId,
+    ) -> StoreResult<String> {
         let ids: Vec<Uuid> =
             on_tx!(self, c => sqlx::query_scalar(RANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
         on_tx!(self, c => sqlx::query(CLEAR_RANKS).bind(area.0).execute(c).await.map(|r| r.rows_affected()))?;
-        let mut mine = None;
-        for (id, key) in ids.iter().zip(rank::initial_ranks(ids.len())) {
-            on_tx!(self, c => sqlx::query(SET_RANK).bind(id).bind(&key).execute(c).await.map(|r| r.rows_affected()))?;
-            if *id == idea.0 {
-                mine = Some(key);
-            }
+        let keys = rank::initial_ranks(ids.len());
+        for (id, key) in ids.iter().zip(&keys) {
+            on_tx!(self, c => sqlx::query(SET_RANK).bind(id).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
         }
-        mine.ok_or_else(|| StoreError::Constraint("idea: not on this board".into()))
+        ids.iter()
+            .position(|id| *id == idea.0)
+            .map(|i| keys[i].clone())
+            .ok_or_else(|| StoreError::Constraint("idea: not on this board".into()))
     }
 
     /// Recompute one idea's demand score from its linked notes.
@@ -218,8 +231,7 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(LOCK_BOARD).bind(area.0).execute(c).await.map(|r| r.rows_affected()))?;
         let unranked: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
-        let max: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?;
-        let ranks = rank::ranks_between(max.as_deref(), None, unranked.len())?;
+        let ranks = tx.ranks_at_bottom(area, unranked.len()).await?;
         for (id, r) in unranked.into_iter().zip(ranks) {
             on_tx!(&mut tx, c => sqlx::query(SET_RANK).bind(id).bind(r).execute(c).await.map(|r| r.rows_affected()))?;
         }

@@ -13,7 +13,8 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::search_plan::{ScanPlan, no_bitmaps, word_shares};
+use crate::rows::to_json_list;
+use crate::search_plan::{ScanPlan, choose, no_bitmaps};
 use bearing_domain::search::{SearchFilter, SearchKind, SearchQuery, fts5_phrase};
 use bearing_domain::{IdeaId, NoteId};
 use uuid::Uuid;
@@ -51,6 +52,21 @@ pub struct SearchRow {
 pub const SQLITE_CANDIDATES: u32 = 1000;
 /// See [`SQLITE_CANDIDATES`].
 pub const POSTGRES_CANDIDATES: u32 = 500;
+
+/// Fetch the rows of `$query` on PostgreSQL pool `$pool` in a transaction
+/// with bitmap scans off (see `search_plan::no_bitmaps`).
+macro_rules! fetch_ordered {
+    ($pool:expr, $query:expr) => {
+        async {
+            let mut tx = $pool.begin().await?;
+            sqlx::query(no_bitmaps()).execute(&mut *tx).await?;
+            let rows = $query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(rows)
+        }
+        .await
+    };
+}
 
 /// One backend's search SQL. Not `&str` constants: these only prepare on
 /// their own engine (the per-backend test in tests/store/search.rs does that).
@@ -116,6 +132,31 @@ macro_rules! sampled_counts {
     };
 }
 
+/// SQLite: the search filters ($2 state, $3 customer, $4 area, $5–$6
+/// dates) on the note whose rowid is `$row`; true at once when none is set,
+/// so the unfiltered search never reads the notes table.
+macro_rules! sqlite_note_filter {
+    ($row:literal) => {
+        concat!(
+            "(($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = ",
+            $row,
+            " AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6))"
+        )
+    };
+}
+
+/// SQLite: the search filters on the idea whose rowid is `$row`; see
+/// [`sqlite_note_filter!`].
+macro_rules! sqlite_idea_filter {
+    ($row:literal) => {
+        concat!(
+            "(($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = ",
+            $row,
+            " AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6))"
+        )
+    };
+}
+
 // SQLite: ranked by `bearing_rank`, BM25 with term rarity measured on the
 // newest rows (see `sampled_counts!`), not FTS5's `bm25()`, which counts
 // every match of every term on each query. Column weights: idea title 10,
@@ -136,12 +177,20 @@ const SQLITE: Dialect = Dialect {
     notes: concat!(
         "SELECT n.id AS id, m.score AS score, snippet(o.notes_fts, 0, char(1), char(2), '…', 24) AS snippet, substr(n.text, 1, 200) AS title, n.created_at AS created_at, c.name AS detail FROM (SELECT rowid AS r, bearing_rank(notes_fts, ",
         sampled_counts!("notes_fts", "notes", "$10", "$9"),
-        ") AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM notes w WHERE w.rowid = notes_fts.rowid AND ($2 IS NULL OR w.state = $2) AND ($3 IS NULL OR w.customer_id = $3) AND ($4 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4)) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN notes_fts o ON o.rowid = m.r JOIN notes n ON n.rowid = m.r LEFT JOIN customers c ON c.id = n.customer_id WHERE o.notes_fts MATCH $1 ORDER BY m.score DESC, m.r"
+        ") AS score FROM notes_fts WHERE notes_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM notes_fts f WHERE f.notes_fts MATCH $1 AND ",
+        sqlite_note_filter!("f.rowid"),
+        " ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND ",
+        sqlite_note_filter!("notes_fts.rowid"),
+        " ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN notes_fts o ON o.rowid = m.r JOIN notes n ON n.rowid = m.r LEFT JOIN customers c ON c.id = n.customer_id WHERE o.notes_fts MATCH $1 ORDER BY m.score DESC, m.r"
     ),
     ideas: concat!(
         "SELECT i.id AS id, m.score AS score, snippet(o.ideas_fts, -1, char(1), char(2), '…', 24) AS snippet, i.title AS title, i.created_at AS created_at, i.status AS detail FROM (SELECT rowid AS r, bearing_rank(ideas_fts, ",
         sampled_counts!("ideas_fts", "ideas", "$10", "$9"),
-        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = f.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND (($2 IS NULL AND $3 IS NULL AND $4 IS NULL AND $5 = -9223372036854775808 AND $6 = 9223372036854775807) OR EXISTS (SELECT 1 FROM ideas w WHERE w.rowid = ideas_fts.rowid AND ($2 IS NULL OR w.status = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3)) AND ($4 IS NULL OR w.area_id = $4) AND w.created_at >= $5 AND w.created_at < $6)) ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN ideas_fts o ON o.rowid = m.r JOIN ideas i ON i.rowid = m.r WHERE o.ideas_fts MATCH $1 ORDER BY m.score DESC, m.r"
+        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 AND ",
+        sqlite_idea_filter!("f.rowid"),
+        " ORDER BY f.rowid DESC LIMIT 1 OFFSET $9 - 1), 0) AND ",
+        sqlite_idea_filter!("ideas_fts.rowid"),
+        " ORDER BY score DESC, rowid LIMIT $7 OFFSET $8) m CROSS JOIN ideas_fts o ON o.rowid = m.r JOIN ideas i ON i.rowid = m.r WHERE o.ideas_fts MATCH $1 ORDER BY m.score DESC, m.r"
     ),
     customers: concat!(
         "SELECT c.id AS id, bearing_rank(customers_fts, ",
@@ -151,7 +200,7 @@ const SQLITE: Dialect = Dialect {
     similar_ideas: concat!(
         "SELECT i.id AS id, m.score AS score FROM (SELECT rowid AS r, bearing_rank(ideas_fts, ",
         sampled_counts!("ideas_fts", "ideas", "$4", "$3"),
-        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r WHERE i.merged_into IS NULL"
+        ", 10.0, 4.0, 2.0) AS score FROM ideas_fts WHERE ideas_fts MATCH $1 AND rowid >= COALESCE((SELECT f.rowid FROM ideas_fts f WHERE f.ideas_fts MATCH $1 ORDER BY f.rowid DESC LIMIT 1 OFFSET $3 - 1), 0) ORDER BY score DESC LIMIT $2) m JOIN ideas i ON i.rowid = m.r"
     ),
     similar_by_notes: concat!(
         "SELECT l.idea_id AS id, SUM(m.score) AS score FROM (SELECT rowid, bearing_rank(notes_fts, ",
@@ -186,10 +235,10 @@ const SQLITE: Dialect = Dialect {
 /// PostgreSQL's notes search with `$window` choosing the newest $9
 /// matches (by id or by RUM; see the comment below the macros).
 macro_rules! pg_notes {
-    ($window:literal) => {
+    ($($window:tt)+) => {
         concat!(
             "SELECT s.id, s.score, ts_headline('english', s.text, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, left(s.text, 200) AS title, s.created_at, s.detail FROM (SELECT n.id, n.text, n.created_at, c.name AS detail, ts_rank_cd(n.search_vector, q)::float8 AS score FROM (SELECT w.id, w.text, w.created_at, w.customer_id, w.search_vector FROM notes w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND ($2::text IS NULL OR w.state = $2::text) AND ($3::uuid IS NULL OR w.customer_id = $3::uuid) AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN ideas i ON i.id = l.idea_id WHERE l.note_id = w.id AND i.area_id = $4::uuid)) AND w.created_at >= $5 AND w.created_at < $6 ",
-            $window,
+            $($window)+,
             ") n CROSS JOIN websearch_to_tsquery('english', $1) q LEFT JOIN customers c ON c.id = n.customer_id ORDER BY score DESC, n.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id"
         )
     };
@@ -197,11 +246,21 @@ macro_rules! pg_notes {
 
 /// PostgreSQL's ideas search; see [`pg_notes!`].
 macro_rules! pg_ideas {
-    ($window:literal) => {
+    ($($window:tt)+) => {
         concat!(
             "SELECT s.id, s.score, ts_headline('english', s.title || ' — ' || s.problem || ' ' || s.proposal, websearch_to_tsquery('english', $1), 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet, s.title, s.created_at, s.detail FROM (SELECT i.id, i.title, i.problem, i.proposal, i.created_at, i.status AS detail, ts_rank_cd(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.title, w.problem, w.proposal, w.created_at, w.status, w.search_vector FROM ideas w WHERE w.search_vector @@ websearch_to_tsquery('english', $1) AND w.merged_into IS NULL AND ($2::text IS NULL OR w.status = $2::text) AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = w.id AND n.customer_id = $3::uuid)) AND ($4::uuid IS NULL OR w.area_id = $4::uuid) AND w.created_at >= $5 AND w.created_at < $6 ",
-            $window,
+            $($window)+,
             ") i CROSS JOIN websearch_to_tsquery('english', $1) q ORDER BY score DESC, i.id LIMIT $7 OFFSET $8) s ORDER BY s.score DESC, s.id"
+        )
+    };
+}
+
+/// The RUM way to the newest `$limit` matches (see the comment below).
+macro_rules! rum_window {
+    ($limit:literal) => {
+        concat!(
+            "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT ",
+            $limit
         )
     };
 }
@@ -209,10 +268,10 @@ macro_rules! pg_ideas {
 /// PostgreSQL's similar-ideas look-up over ideas' own text; see
 /// [`pg_notes!`].
 macro_rules! pg_similar_ideas {
-    ($window:literal) => {
+    ($($window:tt)+) => {
         concat!(
             "SELECT i.id, ts_rank(i.search_vector, q)::float8 AS score FROM (SELECT w.id, w.search_vector FROM ideas w WHERE w.search_vector @@ to_tsquery('english', $1) AND w.merged_into IS NULL ",
-            $window,
+            $($window)+,
             ") i CROSS JOIN to_tsquery('english', $1) q ORDER BY score DESC, i.id DESC LIMIT $2"
         )
     };
@@ -254,15 +313,9 @@ const POSTGRES: Dialect = Dialect {
         "REINDEX INDEX ideas_search",
         "REINDEX INDEX customers_search",
     ],
-    notes_by_rum: Some(pg_notes!(
-        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $9"
-    )),
-    ideas_by_rum: Some(pg_ideas!(
-        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $9"
-    )),
-    similar_ideas_by_rum: Some(pg_similar_ideas!(
-        "AND w.id <> '00000000-0000-0000-0000-000000000000'::uuid ORDER BY w.created_at <=| 4102444800000::int8 LIMIT $3"
-    )),
+    notes_by_rum: Some(pg_notes!(rum_window!("$9"))),
+    ideas_by_rum: Some(pg_ideas!(rum_window!("$9"))),
+    similar_ideas_by_rum: Some(pg_similar_ideas!(rum_window!("$3"))),
 };
 
 /// A term in more than 1 / `COMMON_TERM_SHARE` of the sampled notes is
@@ -277,16 +330,8 @@ const COMMON_TERM_SHARE: i64 = 4;
 /// quality set rank as before). At least the three rarest terms are kept.
 /// PostgreSQL's `ts_rank` has no IDF, so nothing is counted there.
 async fn sqlite_rarer_terms(p: &sqlx::SqlitePool, terms: &[String]) -> StoreResult<Vec<String>> {
-    let clean: Vec<String> = terms
-        .iter()
-        .map(|t| {
-            t.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    let json = serde_json::to_string(&clean).unwrap_or_else(|_| "[]".into());
+    let clean = bearing_domain::search::clean_terms(terms);
+    let json = to_json_list(&clean);
     let Some(sql) = SQLITE.term_sample else {
         return Ok(clean);
     };
@@ -309,11 +354,6 @@ async fn sqlite_rarer_terms(p: &sqlx::SqlitePool, terms: &[String]) -> StoreResu
         .collect())
 }
 
-/// Phrases as the JSON array `sampled_counts!` reads.
-fn phrases_json(phrases: &[String]) -> String {
-    serde_json::to_string(phrases).unwrap_or_else(|_| "[]".into())
-}
-
 /// The `state` filter as it applies to `kind`.
 fn state_for(f: &SearchFilter, kind: SearchKind) -> Option<&'static str> {
     match kind {
@@ -332,12 +372,6 @@ fn state_for(f: &SearchFilter, kind: SearchKind) -> Option<&'static str> {
 /// is planned with its parameters every time (~1 ms).
 fn persistent(db: &Db) -> bool {
     matches!(db, Db::Sqlite(_))
-}
-
-/// The word shares could not be read: search on GIN, which is never wrong,
-/// only sometimes slower.
-fn plan_unknown(e: &crate::error::StoreError) {
-    tracing::warn!(error = %e, "search plan: word shares unavailable; searching with GIN");
 }
 
 /// An id and its raw engine score.
@@ -408,37 +442,25 @@ impl Db {
         let rows: Vec<SearchRow> = match self {
             Db::Sqlite(p) => {
                 query!(sql)
-                    .bind(phrases_json(&q.fts5_phrases()))
+                    .bind(to_json_list(&q.fts5_phrases()))
                     .fetch_all(p)
                     .await?
             }
             Db::Postgres(p) => {
-                let by_rum = match kind {
+                let rum = match kind {
                     SearchKind::Note => d.notes_by_rum,
                     SearchKind::Idea => d.ideas_by_rum,
                     SearchKind::Customer => None,
                 };
-                let by_rum = match (plan, by_rum) {
-                    (ScanPlan::ById, _) | (_, None) => None,
-                    (ScanPlan::ByRum, rum) => rum,
-                    // RUM has had bugs with phrase matching (postgrespro/rum
-                    // #93, #119): phrases stay on GIN.
-                    (ScanPlan::Auto, _) if q.has_phrase() => None,
-                    (ScanPlan::Auto, rum) => word_shares(p, &q.positive_words())
-                        .await
-                        .inspect_err(plan_unknown)
-                        .is_ok_and(|w| w.ordered(kind))
-                        .then_some(rum)
-                        .flatten(),
+                // RUM has had bugs with phrase matching (postgrespro/rum
+                // #93, #119): phrases stay on GIN.
+                let plan = if q.has_phrase() && plan == ScanPlan::Auto {
+                    ScanPlan::ById
+                } else {
+                    plan
                 };
-                match by_rum {
-                    Some(rum) => {
-                        let mut tx = p.begin().await?;
-                        sqlx::query(no_bitmaps()).execute(&mut *tx).await?;
-                        let rows = query!(rum).fetch_all(&mut *tx).await?;
-                        tx.commit().await?;
-                        rows
-                    }
+                match choose(p, plan, rum, &q.positive_words(), |w| w.ordered(kind)).await {
+                    Some(rum) => fetch_ordered!(p, query!(rum))?,
                     None => query!(sql).fetch_all(p).await?,
                 }
             }
@@ -482,7 +504,7 @@ impl Db {
                     &SQLITE,
                     bearing_domain::search::fts5_any(&kept),
                     SQLITE_CANDIDATES,
-                    phrases_json(&phrases),
+                    to_json_list(&phrases),
                 )
             }
             Db::Postgres(_) => (
@@ -519,25 +541,15 @@ impl Db {
                 notes_q!().bind(&phrases).fetch_all(p),
             )?,
             Db::Postgres(p) => {
-                let by_rum = match (plan, d.similar_ideas_by_rum) {
-                    (ScanPlan::ById, _) | (_, None) => None,
-                    (ScanPlan::ByRum, rum) => rum,
-                    (ScanPlan::Auto, rum) => word_shares(p, terms)
-                        .await
-                        .inspect_err(plan_unknown)
-                        .is_ok_and(|w| w.ordered_any_of_ideas())
-                        .then_some(rum)
-                        .flatten(),
-                };
+                let rum = choose(p, plan, d.similar_ideas_by_rum, terms, |w| {
+                    w.ordered_any_of_ideas()
+                })
+                .await;
                 let ideas = async {
-                    let Some(rum) = by_rum else {
-                        return ideas_q!(d.similar_ideas).fetch_all(p).await;
-                    };
-                    let mut tx = p.begin().await?;
-                    sqlx::query(no_bitmaps()).execute(&mut *tx).await?;
-                    let rows = ideas_q!(rum).fetch_all(&mut *tx).await?;
-                    tx.commit().await?;
-                    Ok(rows)
+                    match rum {
+                        Some(rum) => fetch_ordered!(p, ideas_q!(rum)),
+                        None => ideas_q!(d.similar_ideas).fetch_all(p).await,
+                    }
                 };
                 tokio::try_join!(ideas, notes_q!().fetch_all(p))?
             }
@@ -552,7 +564,10 @@ impl Db {
     /// run after a bulk load (`bearing gen` does), not needed for day-to-day
     /// writes, which the engines merge incrementally.
     pub async fn optimize_search(&self) -> StoreResult<()> {
-        self.run_all(self.dialect().optimize).await
+        for &sql in self.dialect().optimize {
+            on_db!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
     }
 
     /// Rebuild the search indexes from the notes, ideas and customers
@@ -577,13 +592,6 @@ impl Db {
             Db::Sqlite(_) => &SQLITE,
             Db::Postgres(_) => &POSTGRES,
         }
-    }
-
-    async fn run_all(&self, statements: &[&'static str]) -> StoreResult<()> {
-        for &sql in statements {
-            on_db!(self, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()))?;
-        }
-        Ok(())
     }
 }
 

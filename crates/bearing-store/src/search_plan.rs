@@ -144,6 +144,33 @@ impl Db {
     }
 }
 
+/// The ordered statement to run instead of the plain one, or `None` for
+/// the plain one: `rum` (if this backend has one) as `plan` says; under
+/// `Auto`, when `pays` says so of the words' shares. Shares that cannot be
+/// read mean GIN, which is never wrong, only sometimes slower.
+pub(crate) async fn choose(
+    pool: &PgPool,
+    plan: ScanPlan,
+    rum: Option<&'static str>,
+    words: &[String],
+    pays: impl Fn(&WordShares) -> bool,
+) -> Option<&'static str> {
+    match plan {
+        ScanPlan::ById => None,
+        ScanPlan::ByRum => rum,
+        ScanPlan::Auto => {
+            rum?;
+            match word_shares(pool, words).await {
+                Ok(w) => pays(&w).then_some(rum).flatten(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search plan: word shares unavailable; searching with GIN");
+                    None
+                }
+            }
+        }
+    }
+}
+
 /// A remembered word: `None` for a stop word, else its share of notes and
 /// of ideas.
 type Shares = Option<(f64, f64)>;

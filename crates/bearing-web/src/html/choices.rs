@@ -1,13 +1,35 @@
-//! Options for the dropdowns that list workspace data: product areas and
-//! customers, each with a leading blank option ("Any area", "No area"…).
+//! Options for the dropdowns that list workspace data: product areas,
+//! customers and ideas, with a leading blank option ("Any area", "No
+//! area"…) where one is wanted.
 
 use crate::AppState;
-use crate::html::layout::Choice;
+use crate::html::layout::{Choice, choices};
 use bearing_app::AppError;
-use bearing_domain::{CustomerFilter, CustomerSort, PageRequest};
+use bearing_domain::{CustomerFilter, CustomerSort, IdeaFilter, IdeaSort, PageRequest};
 
 /// How many customers a customer dropdown offers (by name).
 const MAX_CUSTOMERS: u32 = 200;
+/// How many ideas an idea dropdown offers (by title).
+const MAX_IDEAS: u32 = 200;
+
+/// The first ideas by title, for pickers that label and select them their
+/// own way.
+pub async fn ideas_by_title(
+    state: &AppState,
+) -> Result<Vec<bearing_app::views::IdeaRow>, AppError> {
+    Ok(state
+        .app
+        .list_ideas(
+            &IdeaFilter::default(),
+            IdeaSort::Title,
+            &PageRequest {
+                after: None,
+                limit: MAX_IDEAS,
+            },
+        )
+        .await?
+        .items)
+}
 
 /// Every area, with a leading blank option labelled `blank`; `current` is
 /// selected.
@@ -17,10 +39,10 @@ pub async fn area_choices(
     blank: &str,
 ) -> Result<Vec<Choice>, AppError> {
     let areas = state.app.areas().await?;
-    Ok(with_blank(
+    Ok(choices(
         areas.into_iter().map(|a| (a.id.to_string(), a.name)),
         current,
-        blank,
+        Some(blank),
     ))
 }
 
@@ -42,27 +64,12 @@ pub async fn customer_choices(
             },
         )
         .await?;
-    Ok(with_blank(
+    Ok(choices(
         customers
             .items
             .into_iter()
             .map(|c| (c.id.to_string(), c.name)),
         current,
-        blank,
+        Some(blank),
     ))
-}
-
-/// A blank option labelled `blank`, then `(value, label)` options.
-fn with_blank(
-    items: impl IntoIterator<Item = (String, String)>,
-    current: &str,
-    blank: &str,
-) -> Vec<Choice> {
-    std::iter::once(Choice::new("", blank, current))
-        .chain(
-            items
-                .into_iter()
-                .map(|(value, label)| Choice::new(value, label, current)),
-        )
-        .collect()
 }

@@ -7,6 +7,7 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::html::choices::ideas_by_title;
 use crate::html::error;
 use crate::html::layout::{
     Choice, CsrfForm, FormErrors, Nav, ago, form_error, non_empty, num, page, page_status,
@@ -113,15 +114,8 @@ async fn list_page(
         .await?;
     let can_manage = session.actor.user.role.can_manage();
     let (ideas, people) = if can_manage {
-        let ideas = state
-            .app
-            .list_ideas(
-                &IdeaFilter::default(),
-                IdeaSort::Title,
-                &PageRequest::parse(None, Some(bearing_domain::limits::MAX_PAGE_SIZE))?,
-            )
+        let ideas = ideas_by_title(state)
             .await?
-            .items
             .into_iter()
             .map(|r| {
                 let id = r.idea.id.to_string();

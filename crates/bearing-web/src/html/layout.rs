@@ -71,10 +71,11 @@ impl Choice {
     }
 }
 
-/// Options for a vocabulary enum: `(key, label)` pairs, with an optional
-/// leading blank option labelled `blank`.
-pub fn choices<'a>(
-    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+/// Options from `(value, label)` pairs (a vocabulary's keys and labels,
+/// or ids and names), with an optional leading blank option labelled
+/// `blank`.
+pub fn choices<V: Into<String>, L: Into<String>>(
+    items: impl IntoIterator<Item = (V, L)>,
     current: &str,
     blank: Option<&str>,
 ) -> Vec<Choice> {

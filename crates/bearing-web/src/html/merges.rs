@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::html::choices::ideas_by_title;
 use crate::html::error;
 use crate::html::layout::{Choice, CsrfForm};
 use axum::Form;
@@ -14,9 +15,6 @@ use bearing_app::AppError;
 use bearing_domain::merge::MergeId;
 use bearing_domain::*;
 use serde::Deserialize;
-
-/// How many candidate survivors the "Merge into…" list offers.
-const MAX_TARGETS: u32 = 200;
 
 /// A merge into this idea that can still be undone.
 #[derive(Clone, Debug)]
@@ -55,19 +53,8 @@ pub async fn card(state: &AppState, session: &Session, idea: &Idea) -> Result<Me
     if !can_manage {
         return Ok(MergeCard::default());
     }
-    let page = state
-        .app
-        .list_ideas(
-            &IdeaFilter::default(),
-            IdeaSort::Title,
-            &PageRequest {
-                after: None,
-                limit: MAX_TARGETS,
-            },
-        )
-        .await?;
-    let targets = page
-        .items
+    let targets = ideas_by_title(state)
+        .await?
         .into_iter()
         .filter(|r| r.idea.id != idea.id)
         .map(|r| Choice {

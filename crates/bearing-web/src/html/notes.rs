@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::html::choices::ideas_by_title;
 use crate::html::choices::{area_choices, customer_choices};
 use crate::html::error;
 use crate::html::layout::{
@@ -260,29 +261,18 @@ async fn note_page(
         .collect();
     let can_manage = session.actor.user.role.can_manage();
     let (idea_choices, areas) = if can_manage {
-        let ideas = state
-            .app
-            .list_ideas(
-                &IdeaFilter::default(),
-                IdeaSort::Title,
-                &PageRequest {
-                    after: None,
-                    limit: 200,
-                },
-            )
-            .await?;
+        let ideas = ideas_by_title(state).await?;
         let area = form.as_ref().map_or("", |f| f.area_id.as_str());
         let areas = area_choices(state, area, "No area").await?;
         let current = form.as_ref().map_or("", |f| f.idea_id.as_str());
         (
-            std::iter::once(Choice::new("", "Choose an idea…", current))
-                .chain(
-                    ideas
-                        .items
-                        .iter()
-                        .map(|r| Choice::new(r.idea.id.to_string(), r.idea.title.clone(), current)),
-                )
-                .collect(),
+            choices(
+                ideas
+                    .into_iter()
+                    .map(|r| (r.idea.id.to_string(), r.idea.title)),
+                current,
+                Some("Choose an idea…"),
+            ),
             areas,
         )
     } else {

@@ -31,7 +31,7 @@ backend_test!(maintenance_reports_each_step, |t: TestDb| async move {
     assert_eq!(lines.len(), 4, "{out}");
     for (line, start) in lines.iter().zip([
         "Reclaimed free space (VACUUM).",
-        "Rebuilt the search indexes.",
+        "Rebuilt the search indexes",
         "Recomputed demand scores (0 ideas have linked notes).",
         "Compacted the search indexes and refreshed statistics.",
     ]) {
