@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mkdir -p "$OUT"
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-# PostgreSQL's ordered search index (migration 0005) needs the rum extension.
-compgen -G '/usr/share/postgresql/*/extension/rum.control' >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-rum; }
+# wrk, and the rum extension for PostgreSQL's ordered search (migration
+# 0005), for the server scripts/test installed; one apt run for both.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+compgen -G '/usr/share/postgresql/*/extension/rum.control' >/dev/null ||
+  missing+=("postgresql-$(basename "$(dirname "$(ls -d /usr/lib/postgresql/*/bin | head -1)")")-rum")
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
 cargo build --release -p bearing
 BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
 PORT="${PORT:-18080}"

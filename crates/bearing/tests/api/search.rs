@@ -379,4 +379,13 @@ backend_test!(similar_ideas_for_text_and_notes, |t: TestApp| async move {
     assert_eq!(v["items"][0]["id"], sso.as_str(), "{v}");
     let (s, _) = t.get("/api/v1/ideas/similar").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A note that does not exist is a 404, with or without text.
+    let missing = uuid::Uuid::now_v7();
+    for q in [
+        format!("note_id={missing}"),
+        format!("text=okta&note_id={missing}"),
+    ] {
+        let (s, e) = t.get(&format!("/api/v1/ideas/similar?{q}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{q}: {e}");
+    }
 });

@@ -10,16 +10,7 @@ use rand::{Rng, SeedableRng};
 backend_test!(random_moves_keep_a_stable_total_order, |t| async move {
     let db = &t.db;
     let area = db
-        .insert_area(
-            NewArea {
-                key: Some("board".into()),
-                name: "Board".into(),
-                description: String::new(),
-            }
-            .validate()
-            .unwrap(),
-            None,
-        )
+        .insert_area(crate::store::new_area("Board"), None)
         .await
         .unwrap();
     let mut model: Vec<IdeaId> = Vec::new();
@@ -82,16 +73,7 @@ backend_test!(
     |t| async move {
         let db = &t.db;
         let area = db
-            .insert_area(
-                NewArea {
-                    key: Some("gap".into()),
-                    name: "Gap".into(),
-                    description: String::new(),
-                }
-                .validate()
-                .unwrap(),
-                None,
-            )
+            .insert_area(crate::store::new_area("Gap"), None)
             .await
             .unwrap();
         let mut model: Vec<IdeaId> = Vec::new();

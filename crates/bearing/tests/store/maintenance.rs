@@ -5,24 +5,19 @@
 
 use super::*;
 use bearing_app::maintenance::MaintenanceOptions;
-use bearing_domain::search::{SearchFilter, SearchKind, SearchQuery};
+use bearing_domain::search::{SearchFilter, SearchKind};
+use bearing_store::search_plan::ScanPlan;
 use bearing_testkit::backend_test;
 
-/// (id, title) of every note matching `q`.
+/// (id, title) of every note matching `q`, by id.
 async fn note_hits(db: &Db, q: &str) -> Vec<(uuid::Uuid, String)> {
-    let mut rows: Vec<(uuid::Uuid, String)> = db
-        .search_kind(
-            SearchKind::Note,
-            &SearchQuery::parse(q).unwrap(),
-            &SearchFilter::default(),
-            0,
-            50,
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.id, r.title))
-        .collect();
+    let f = SearchFilter::default();
+    let mut rows: Vec<(uuid::Uuid, String)> =
+        search_rows(db, SearchKind::Note, q, &f, (0, 50), ScanPlan::Auto)
+            .await
+            .into_iter()
+            .map(|r| (r.id, r.title))
+            .collect();
     rows.sort();
     rows
 }
@@ -34,22 +29,6 @@ async fn exec(db: &Db, sql: &'static str, id: uuid::Uuid) {
         Db::Postgres(p) => sqlx::query(sql).bind(id).execute(p).await.map(|_| ()),
     }
     .unwrap();
-}
-
-/// Ids of the ideas matching `q`.
-async fn idea_hits(db: &Db, q: &str) -> Vec<uuid::Uuid> {
-    db.search_kind(
-        SearchKind::Idea,
-        &SearchQuery::parse(q).unwrap(),
-        &SearchFilter::default(),
-        0,
-        50,
-    )
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| r.id)
-    .collect()
 }
 
 backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
@@ -65,7 +44,7 @@ backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
             .await
             .unwrap();
     app.merge_ideas(&pat, gone.id, kept.id).await.unwrap();
-    assert_eq!(idea_hits(&t.db, "zephyr").await, [kept.id.0]);
+    assert_eq!(hits(&t.db, SearchKind::Idea, "zephyr").await, [kept.id.0]);
     let mut notes = Vec::new();
     for word in ["alpha", "beta", "gamma", "delta"] {
         let n = insert_note(
@@ -95,7 +74,7 @@ backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
         [(notes[3].id.0, notes[3].text.clone())]
     );
     assert_eq!(
-        idea_hits(&t.db, "zephyr").await,
+        hits(&t.db, SearchKind::Idea, "zephyr").await,
         [kept.id.0],
         "after VACUUM"
     );
@@ -103,7 +82,7 @@ backend_test!(vacuum_and_rebuild_keep_search_in_step, |t| async move {
     assert_eq!(note_hits(&t.db, "zephyr").await, expected, "after rebuild");
     assert!(note_hits(&t.db, "alpha").await.is_empty());
     assert_eq!(
-        idea_hits(&t.db, "zephyr").await,
+        hits(&t.db, SearchKind::Idea, "zephyr").await,
         [kept.id.0],
         "after rebuild"
     );

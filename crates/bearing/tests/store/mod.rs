@@ -182,3 +182,35 @@ pub async fn walk<T>(
     }
     pages
 }
+
+/// One page of `kind` results for `q` (no filters), PostgreSQL scan as
+/// `plan` says.
+pub async fn search_rows(
+    db: &Db,
+    kind: bearing_domain::search::SearchKind,
+    q: &str,
+    f: &bearing_domain::search::SearchFilter,
+    page: (u32, u32),
+    plan: bearing_store::search_plan::ScanPlan,
+) -> Vec<bearing_store::search::SearchRow> {
+    let q = bearing_domain::search::SearchQuery::parse(q).unwrap();
+    db.search_kind_with(kind, &q, f, page.0, page.1, plan)
+        .await
+        .unwrap()
+}
+
+/// The ids of the first 50 `kind` results for `q`, best first.
+pub async fn hits(db: &Db, kind: bearing_domain::search::SearchKind, q: &str) -> Vec<uuid::Uuid> {
+    search_rows(
+        db,
+        kind,
+        q,
+        &Default::default(),
+        (0, 50),
+        Default::default(),
+    )
+    .await
+    .into_iter()
+    .map(|r| r.id)
+    .collect()
+}
