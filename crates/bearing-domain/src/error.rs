@@ -1,5 +1,6 @@
-//! The one error the domain raises: input that breaks a rule, naming the
-//! field and saying how to fix it.
+//! Errors the domain raises: input that breaks a rule ([`ValidationError`],
+//! naming the field and saying how to fix it), and refusals ([`Refusal`]):
+//! an action a rule forbids in the current state of things.
 
 /// What kind of rule the input broke; decides the HTTP status upstream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,4 +51,33 @@ impl ValidationError {
             ..Self::new(field, message)
         }
     }
+}
+
+/// How a refusal is answered: the request named something that breaks a
+/// rule (a field to point at), or it clashes with how things stand now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The request is wrong as sent: `field` names the input at fault (422).
+    Invalid {
+        /// The input field at fault, as the API spells it.
+        field: &'static str,
+    },
+    /// The request is fine but the thing's current state forbids it (409).
+    Conflict,
+    /// The actor has no part in the thing (403), e.g. not invited to it.
+    Forbidden,
+    /// The request names something that is not there (404).
+    NotFound {
+        /// What is missing, in words ("idea in this exercise").
+        what: &'static str,
+    },
+}
+
+/// A rule refused an action and nothing changed. Every aggregate's refusal
+/// enum (`SessionRefusal`, `ExerciseRefusal`, `MergeRefusal`,
+/// `BoardRefusal`) implements this one trait, so the app answers all of
+/// them the same way: the message from `Display`, the status from `kind`.
+pub trait Refusal: std::fmt::Display {
+    /// How to answer it.
+    fn kind(&self) -> RefusalKind;
 }

@@ -1,38 +1,54 @@
 //! Bearing's domain: the words product managers use (notes, ideas, customers,
 //! product areas) as plain Rust types, plus the rules that govern them.
 //!
+//! One module per aggregate, each holding its ids, entity, vocabulary,
+//! inputs, rules and refusals: `account`, `customer`, `area`, `note`,
+//! `link`, `idea`, `prioritisation::{rice, demand, exercise, session,
+//! board}`, `merge` and `search`. Shared pieces: `change` (the record every
+//! mutation makes), `page` (pagination), `text` (input cleaning), `error`,
+//! `limits` and `timestamp`. Ids are declared with one macro (`id`), closed
+//! vocabularies with another (`vocabulary`).
+//!
 //! This crate does no I/O and knows nothing of SQL, HTTP or async; the store,
-//! the app layer, the web server and the CLI all speak these types.
+//! the app layer, the web server and the CLI all speak these types. The most
+//! used types are re-exported here, so `use bearing_domain::*` brings in the
+//! vocabulary of the product.
 #![forbid(unsafe_code)]
 
-pub mod bm25;
-pub mod cursor;
-pub mod demand;
-pub mod entities;
-pub mod enums;
-pub mod error;
-pub mod exercise;
-pub mod ids;
-pub mod inputs;
-pub mod limits;
-pub mod merge;
-pub mod query;
-pub mod rank;
-pub mod rice;
-pub mod search;
-pub mod timestamp;
-pub mod voting;
+#[macro_use]
+mod id;
+#[macro_use]
+mod vocabulary;
 
-pub use cursor::{Cursor, CursorKey, Page};
-pub use demand::{DemandSignal, demand_score, importance_weight};
-pub use entities::*;
-pub use enums::*;
-pub use error::ValidationError;
-pub use exercise::{ExerciseResult, FactorSpread, Scorecard};
-pub use ids::*;
-pub use inputs::*;
-pub use query::*;
-pub use rank::{initial_ranks, rank_between};
-pub use rice::{ReachMode, Rice, RiceInput, rice_score};
+pub mod account;
+pub mod area;
+pub mod change;
+pub mod customer;
+pub mod error;
+pub mod idea;
+pub mod limits;
+pub mod link;
+pub mod merge;
+pub mod note;
+pub mod page;
+pub mod prioritisation;
+pub mod search;
+pub mod text;
+pub mod timestamp;
+
+pub use account::*;
+pub use area::*;
+pub use change::*;
+pub use customer::*;
+pub use error::{Refusal, RefusalKind, ValidationError};
+pub use idea::*;
+pub use link::*;
+pub use note::*;
+pub use page::*;
+pub use prioritisation::board::{initial_ranks, rank_between};
+pub use prioritisation::demand::{DemandSignal, demand_score, importance_weight};
+pub use prioritisation::exercise::{ExerciseResult, FactorSpread, Scorecard};
+pub use prioritisation::rice::{ReachMode, Rice, RiceInput, rice_score};
+pub use prioritisation::session::{MatrixPoint, Quadrant, SessionLimits, Tally, VoteKind};
+pub use text::{clean_date, clean_tags, looks_like_email, slugify};
 pub use timestamp::Timestamp;
-pub use voting::{MatrixPoint, Quadrant, SessionLimits, Tally, VoteKind};

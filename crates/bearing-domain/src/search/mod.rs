@@ -15,6 +15,8 @@
 //! of exclusions only, an unbalanced quote, more than [`MAX_QUERY_CHARS`]
 //! characters or more than [`MAX_QUERY_TERMS`] words and phrases.
 
+pub mod bm25;
+
 use crate::error::ValidationError;
 use std::collections::HashMap;
 

@@ -279,7 +279,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const EXAMPLES: &str = include_str!("../../../../shared/data/rice_examples.csv");
+    const EXAMPLES: &str = include_str!("../../../../../../shared/data/rice_examples.csv");
 
     fn input(reach: f64, impact: f64, confidence: f64, effort_months: f64) -> RiceInput {
         RiceInput {

@@ -1,7 +1,11 @@
-//! Opaque pagination cursors for keyset pagination: the sort key and id of
-//! the last row of a page, so the next page starts right after it with an
-//! index seek instead of an OFFSET scan.
+//! Lists one page at a time: what page a caller asks for
+//! ([`PageRequest`]), the page it gets back ([`Page`]) and the opaque
+//! cursor between them. Cursors hold the sort key and id of the last row
+//! of a page, so the next page starts right after it with an index seek
+//! instead of an OFFSET scan.
 
+use crate::error::ValidationError;
+use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -54,6 +58,47 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Which page of a list: where to start and how many rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageRequest {
+    /// Start after this row; `None` for the first page.
+    pub after: Option<Cursor>,
+    /// Rows per page, 1 to [`MAX_PAGE_SIZE`].
+    pub limit: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            after: None,
+            limit: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl PageRequest {
+    /// Build from the raw `cursor` and `limit` a client sent.
+    pub fn parse(cursor: Option<&str>, limit: Option<u32>) -> Result<Self, ValidationError> {
+        let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(Cursor::decode(c).ok_or_else(|| {
+                ValidationError::new(
+                    "cursor",
+                    "cursor is not one this server issued; start from the first page",
+                )
+            })?),
+        };
+        let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+            return Err(ValidationError::new(
+                "limit",
+                format!("limit must be between 1 and {MAX_PAGE_SIZE}"),
+            ));
+        }
+        Ok(Self { after, limit })
+    }
 }
 
 #[cfg(test)]

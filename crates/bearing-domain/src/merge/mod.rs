@@ -1,45 +1,29 @@
 //! Merging duplicate ideas: the pure rules. Which merges are allowed, how
 //! labels and RICE combine, how long an un-merge stays possible, and the
-//! ledger of what a merge moved (so an un-merge can put it back exactly).
+//! ledger of what a merge moved (`ledger`), so an un-merge can put it back
+//! exactly.
 //!
-//! The store does the moving inside one transaction and stores the
-//! [`MergeLedger`] as JSON; this module decides, it does not touch data.
+//! The app runs a merge in one transaction: the store moves every row of
+//! every table that references the merged idea (its registry of such
+//! tables drives this) and records the [`MergeLedger`] as JSON; this module
+//! decides, it does not touch data.
 
-use crate::ids::*;
-use crate::rice::{ReachMode, Rice};
+mod ledger;
+mod legacy;
+
+pub use ledger::*;
+
+use crate::account::UserId;
+use crate::error::ValidationError;
+use crate::idea::IdeaId;
+use crate::prioritisation::rice::{ReachMode, Rice};
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// One merge of an idea into another (a UUIDv7, like every other id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct MergeId(pub uuid::Uuid);
-
-impl MergeId {
-    /// A fresh, time-ordered id.
-    pub fn new() -> Self {
-        Self(uuid::Uuid::now_v7())
-    }
-}
-
-impl Default for MergeId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for MergeId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::str::FromStr for MergeId {
-    type Err = uuid::Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        uuid::Uuid::parse_str(s).map(Self)
-    }
-}
+id_type!(
+    /// One merge of an idea into another.
+    MergeId
+);
 
 /// How long after a merge it can still be undone: 30 days.
 pub const UNMERGE_WINDOW_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -68,6 +52,17 @@ pub enum MergeRefusal {
     /// The survivor has since been merged away itself; undo that first.
     #[error("the surviving idea has since been merged into another idea; undo that merge first")]
     SurvivorMergedAway,
+}
+
+impl crate::error::Refusal for MergeRefusal {
+    fn kind(&self) -> crate::error::RefusalKind {
+        match self {
+            MergeRefusal::SameIdea | MergeRefusal::TargetMergedAway => {
+                crate::error::RefusalKind::Invalid { field: "into" }
+            }
+            _ => crate::error::RefusalKind::Conflict,
+        }
+    }
 }
 
 /// Whether `merged` (currently pointing at `merged_into`, if anywhere) may
@@ -160,117 +155,21 @@ pub fn rice_to_adopt(
     }
 }
 
-/// A link dropped because the note was linked to both ideas: enough to
-/// re-create it exactly on un-merge.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DroppedLink {
-    /// The link's id.
-    pub id: LinkId,
-    /// The note.
-    pub note_id: NoteId,
-    /// Its excerpt.
-    pub excerpt: Option<String>,
-    /// Who made it.
-    pub created_by: Option<UserId>,
-    /// When.
-    pub created_at: Timestamp,
-}
-
-/// A follower row dropped because the user followed both ideas.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DroppedFollower {
-    /// The follower.
-    pub user_id: UserId,
-    /// Since when they followed the merged idea.
-    pub created_at: Timestamp,
-}
-
-/// A prioritisation-session nomination of the merged idea; `dropped` when
-/// the survivor was nominated in the same session already.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MovedNomination {
-    /// The session.
-    pub session_id: uuid::Uuid,
-    /// Who nominated it.
-    pub nominated_by: Option<UserId>,
-    /// When.
-    pub created_at: Timestamp,
-    /// Deleted (the survivor already had one) rather than moved.
-    pub dropped: bool,
-}
-
-/// The merged idea's membership of an async RICE exercise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MovedExerciseIdea {
-    /// The exercise.
-    pub exercise_id: uuid::Uuid,
-    /// Deleted (the survivor was in it already) rather than moved.
-    pub dropped: bool,
-}
-
-/// One participant's scorecard for the merged idea in an exercise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MovedScorecard {
-    /// The exercise.
-    pub exercise_id: uuid::Uuid,
-    /// The participant.
-    pub user_id: UserId,
-    /// The card's factors, kept whole when it is dropped.
-    pub reach: f64,
-    /// Impact.
-    pub impact: f64,
-    /// Confidence.
-    pub confidence: f64,
-    /// Effort.
-    pub effort_months: f64,
-    /// Score.
-    pub score: f64,
-    /// Last saved.
-    pub updated_at: Timestamp,
-    /// Deleted (the participant scored the survivor too) rather than moved.
-    pub dropped: bool,
-}
-
-/// The survivor's RICE before the merge replaced it, to restore on un-merge.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PriorRice {
-    /// The RICE it had (none, since a merge only fills an empty one).
-    pub rice: Option<Rice>,
-    /// Its reach scale.
-    pub reach_mode: Option<ReachMode>,
-    /// Its effort SWAG, which RICE's effort overwrote.
-    pub effort_months: Option<f64>,
-    /// The RICE the merge gave it: restored only if still unchanged.
-    pub adopted: Rice,
-}
-
-/// Everything a merge moved or deduplicated, stored whole with the merge.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct MergeLedger {
-    /// Links moved to the survivor.
-    pub links: Vec<LinkId>,
-    /// Links deleted because the note was linked to the survivor already.
-    pub dropped_links: Vec<DroppedLink>,
-    /// Comments moved.
-    pub comments: Vec<CommentId>,
-    /// Followers moved.
-    pub followers: Vec<UserId>,
-    /// Followers deleted because they followed the survivor already.
-    pub dropped_followers: Vec<DroppedFollower>,
-    /// Prioritisation votes moved (votes are never deduplicated).
-    pub votes: Vec<uuid::Uuid>,
-    /// Prioritisation nominations moved or dropped.
-    pub nominations: Vec<MovedNomination>,
-    /// Exercise memberships moved or dropped.
-    pub exercise_ideas: Vec<MovedExerciseIdea>,
-    /// Exercise scorecards moved or dropped.
-    pub scorecards: Vec<MovedScorecard>,
-    /// Labels the survivor gained.
-    pub labels_added: Vec<String>,
-    /// The survivor's RICE before it adopted the merged idea's, if it did.
-    pub prior_rice: Option<PriorRice>,
-    /// The merged idea's board rank before it left the board.
-    pub merged_board_rank: Option<String>,
+/// Refuse a change to idea `id` if it was merged into another
+/// (`merged_into`): the work belongs on the idea it was merged into, which
+/// the message names. `field` is the request field that named the idea.
+pub fn check_live(
+    id: IdeaId,
+    merged_into: Option<IdeaId>,
+    field: &str,
+) -> Result<(), ValidationError> {
+    match merged_into {
+        None => Ok(()),
+        Some(survivor) => Err(ValidationError::new(
+            field,
+            format!("idea {id} was merged into {survivor}; make the change there"),
+        )),
+    }
 }
 
 /// A merge as recorded.
@@ -371,6 +270,15 @@ mod tests {
             Some((r2.clone(), Some(ReachMode::Standard)))
         );
         assert_eq!(rice_to_adopt(Some(&r1), None, None), None);
+    }
+
+    #[test]
+    fn changes_to_a_merged_idea_name_the_survivor() {
+        let (a, b) = (id(), id());
+        assert_eq!(check_live(a, None, "id"), Ok(()));
+        let e = check_live(b, Some(a), "idea_id").unwrap_err();
+        assert_eq!(e.field, "idea_id");
+        assert!(e.message.contains(&a.to_string()), "{}", e.message);
     }
 
     #[test]

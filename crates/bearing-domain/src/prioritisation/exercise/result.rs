@@ -9,11 +9,11 @@
 //! and 2 is 1.5, which is not an Impact value. The aggregate keeps such
 //! values as they are: it is a valid score, and adopting it stores these
 //! factors as-is (storage keeps factors as plain numbers). Re-validating an
-//! adopted aggregate through [`crate::rice::RiceInput::validate`] would reject
-//! them, so adopt with [`crate::rice::Rice`] directly. Medians are used
+//! adopted aggregate through [`crate::prioritisation::rice::RiceInput::validate`] would reject
+//! them, so adopt with [`crate::prioritisation::rice::Rice`] directly. Medians are used
 //! rather than means so one outlier cannot drag the aggregate.
 
-use crate::rice::Rice;
+use crate::prioritisation::rice::Rice;
 use serde::Serialize;
 
 /// One participant's scores for one idea.
@@ -128,7 +128,7 @@ pub fn aggregate(cards: &[Scorecard]) -> Option<ExerciseResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rice::{CONFIDENCE, IMPACT, ReachMode, RiceInput, STANDARD_REACH};
+    use crate::prioritisation::rice::{CONFIDENCE, IMPACT, ReachMode, RiceInput, STANDARD_REACH};
     use proptest::prelude::*;
     use uuid::Uuid;
 

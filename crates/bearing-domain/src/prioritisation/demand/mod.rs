@@ -21,7 +21,8 @@
 //! * No signals gives 0; adding a signal, raising an ARR or raising an
 //!   importance never lowers the score. Negative ARR is treated as 0.
 
-use crate::enums::Importance;
+use crate::note::Importance;
+use crate::customer::CustomerId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -38,6 +39,18 @@ pub struct DemandSignal {
     pub arr: i64,
     /// How much the request matters to them.
     pub importance: Importance,
+}
+
+/// How many of an idea's linked notes come from one customer (or from no
+/// customer) at one importance: the rows "who is asking" is built from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandCount {
+    /// The customer, or `None` for notes without one.
+    pub customer_id: Option<CustomerId>,
+    /// The notes' importance.
+    pub importance: Importance,
+    /// How many linked notes.
+    pub notes: usize,
 }
 
 /// The multiplier for an importance: nice to have 1, important 2, critical 4.
