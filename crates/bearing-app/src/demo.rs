@@ -279,7 +279,7 @@ impl App {
         ids: &HashMap<String, IdeaId>,
         admin: UserId,
     ) -> AppResult<()> {
-        use bearing_domain::rice::{CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH};
+        use bearing_domain::prioritisation::rice::{CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH};
         for (k, d) in demo.iter().enumerate() {
             let Some(id) = ids.get(&d.key) else { continue };
             if k % 5 == 4 {

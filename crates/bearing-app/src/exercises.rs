@@ -12,7 +12,7 @@
 //! Drafts of people who never submitted are never shown or aggregated.
 
 use crate::{Actor, App, AppError, AppResult};
-use bearing_domain::exercise::{ExerciseResult, Scorecard, aggregate};
+use bearing_domain::prioritisation::exercise::{ExerciseResult, Scorecard, aggregate};
 use bearing_domain::*;
 use bearing_store::exercises::{NewExerciseRecord, Refusal};
 use serde::Deserialize;

@@ -162,7 +162,7 @@ impl App {
         links: usize,
         mut progress: impl FnMut(&str, u64),
     ) -> AppResult<Area> {
-        use bearing_domain::rice::{CONFIDENCE, IMPACT, Rice, STANDARD_REACH};
+        use bearing_domain::prioritisation::rice::{CONFIDENCE, IMPACT, Rice, STANDARD_REACH};
         use bearing_store::bulk::BulkIdea;
         let area = match self.db.area_by_key(BENCH_AREA_KEY).await {
             Ok(a) => a,
@@ -192,7 +192,7 @@ impl App {
             .first()
             .and_then(|i| i.board_rank.clone());
         // Existing ideas keep their places; new ones go above them, in order.
-        let ranks = bearing_domain::rank::ranks_between(None, start_rank.as_deref(), n)?;
+        let ranks = bearing_domain::prioritisation::board::ranks_between(None, start_rank.as_deref(), n)?;
         let now = Timestamp::now().0;
         let mut ids = Vec::with_capacity(n);
         let mut done = 0u64;

@@ -3,8 +3,8 @@
 //! ranked board (list and move).
 
 use crate::{Actor, App, AppError, AppResult, missing_ref};
-use bearing_domain::demand::{arr_weight, importance_weight};
-use bearing_domain::rice::{ReachMode, RiceInput};
+use bearing_domain::prioritisation::demand::{arr_weight, importance_weight};
+use bearing_domain::prioritisation::rice::{ReachMode, RiceInput};
 use bearing_domain::*;
 use bearing_store::prioritisation::DemandCount;
 use serde::Serialize;

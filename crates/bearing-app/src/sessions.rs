@@ -13,7 +13,7 @@
 //! the matrix to everyone.
 
 use crate::{Actor, App, AppError, AppResult, missing_ref};
-use bearing_domain::voting::{
+use bearing_domain::prioritisation::session::{
     check_nomination_allowed, check_vote_allowed, excluded_from_sessions, priority_matrix,
 };
 use bearing_domain::*;

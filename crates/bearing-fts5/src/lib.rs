@@ -178,7 +178,7 @@ unsafe fn score_row(
                 *f += w;
             }
         }
-        Ok(bearing_domain::bm25::score(
+        Ok(bearing_domain::search::bm25::score(
             &p.freqs,
             &p.idfs,
             f64::from(doc_len),
@@ -223,7 +223,7 @@ unsafe fn prepare(
         ok(method(api.xColumnTotalSize)?(fts, -1, &mut tokens))?;
         let phrases = usize::try_from(method(api.xPhraseCount)?(fts)).unwrap_or(0);
         let p = Box::into_raw(Box::new(Prepared {
-            idfs: bearing_domain::bm25::idfs_from_counts(&counts, sampled),
+            idfs: bearing_domain::search::bm25::idfs_from_counts(&counts, sampled),
             weights,
             avg_len: if rows > 0 {
                 tokens as f64 / rows as f64

@@ -1,9 +1,9 @@
-//! Product areas: the slices of the product that PMs own.
+//! Product areas: the slices of the product that PMs own. Read from the
+//! pool; written in a unit of work (`tx.areas()`).
 
-use crate::activity::Change;
-use crate::db::Db;
-use crate::error::StoreResult;
-use bearing_domain::{Area, AreaId, NewArea, Timestamp, UserId};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use bearing_domain::{Area, AreaId, Timestamp};
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -35,26 +35,41 @@ const ALL_AREAS: &str =
     "SELECT id, key, name, description, created_at FROM areas ORDER BY name, id";
 const UPDATE_AREA: &str = "UPDATE areas SET name = $2, description = $3 WHERE id = $1";
 
-impl Db {
-    /// Add an area; `Conflict` if the key is taken.
-    pub async fn insert_area(&self, a: NewArea, actor: Option<UserId>) -> StoreResult<Area> {
-        let id = AreaId::new();
-        let key = a.key.clone().unwrap_or_default();
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(INSERT_AREA).bind(id.0).bind(&key).bind(&a.name).bind(&a.description).bind(Timestamp::now().0).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "area",
-            entity_id: id.0,
-            actor,
-            action: "created",
-            before: None,
-            after: Some(serde_json::json!({"key": key, "name": a.name})),
-        })
-        .await?;
-        tx.commit().await?;
-        self.area(id).await
+/// Areas inside a unit of work: `tx.areas()`.
+pub struct AreaTx<'t>(&'t mut Tx);
+
+impl Tx {
+    /// Read and write areas in this transaction.
+    pub fn areas(&mut self) -> AreaTx<'_> {
+        AreaTx(self)
+    }
+}
+
+impl AreaTx<'_> {
+    /// An area, read inside the transaction.
+    pub async fn get(&mut self, id: AreaId) -> StoreResult<Area> {
+        let row: AreaRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(AREA_BY_ID).bind(id.0).fetch_one(c).await)?;
+        Ok(row.into())
     }
 
+    /// Add an area; `Conflict` if its key is taken.
+    pub async fn insert(&mut self, a: &Area) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_AREA).bind(a.id.0).bind(&a.key).bind(&a.name).bind(&a.description).bind(a.created_at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Write an area's name and description as they now are.
+    pub async fn update(&mut self, a: &Area) -> StoreResult<()> {
+        let n = on_tx!(&mut *self.0, c => sqlx::query(UPDATE_AREA).bind(a.id.0).bind(&a.name).bind(&a.description).execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+impl Db {
     /// An area by id.
     pub async fn area(&self, id: AreaId) -> StoreResult<Area> {
         let row: AreaRow =
@@ -73,32 +88,6 @@ impl Db {
     pub async fn areas(&self) -> StoreResult<Vec<Area>> {
         let rows: Vec<AreaRow> = on_db!(self, p => sqlx::query_as(ALL_AREAS).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Area::from).collect())
-    }
-
-    /// Rename or re-describe an area.
-    pub async fn update_area(
-        &self,
-        id: AreaId,
-        name: &str,
-        description: &str,
-        actor: Option<UserId>,
-    ) -> StoreResult<Area> {
-        let before = self.area(id).await?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(UPDATE_AREA).bind(id.0).bind(name).bind(description).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "area",
-            entity_id: id.0,
-            actor,
-            action: "updated",
-            before: Some(
-                serde_json::json!({"name": before.name, "description": before.description}),
-            ),
-            after: Some(serde_json::json!({"name": name, "description": description})),
-        })
-        .await?;
-        tx.commit().await?;
-        self.area(id).await
     }
 }
 

@@ -9,10 +9,9 @@
 
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
-use crate::notes::{NOTE_COLUMNS, NoteRecord};
+use crate::notes::NOTE_COLUMNS;
 use crate::rows::to_json_list;
-use bearing_domain::rice::Rice;
-use bearing_domain::{AreaId, IdeaId, LinkId, NoteId, Timestamp};
+use bearing_domain::{AreaId, IdeaId, LinkId, Note, NoteId, Rice, Timestamp};
 
 /// Rows per INSERT: 17 columns × 1,000 rows stays under both engines' bind limits.
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -31,26 +30,25 @@ fn insert_sql(rows: usize, numbered: bool) -> String {
 macro_rules! bind_notes {
     ($q:expr, $chunk:expr) => {{
         let mut q = $q;
-        for (id, r) in $chunk {
-            let n = &r.input;
+        for n in $chunk {
             q = q
-                .bind(id.0)
+                .bind(n.id.0)
                 .bind(n.text.as_str())
                 .bind(n.source.as_str())
                 .bind(n.importance.as_str())
                 .bind(n.customer_id.map(|c| c.0))
                 .bind(n.contact_id.map(|c| c.0))
-                .bind(r.reporter.map(|u| u.0))
+                .bind(n.reporter_id.map(|u| u.0))
                 .bind(to_json_list(&n.tags))
                 .bind(n.public_safe)
-                .bind(r.state.as_str())
-                .bind(r.wont_do_reason.as_deref())
-                .bind(None::<&str>)
-                .bind(None::<&str>)
-                .bind(None::<uuid::Uuid>)
-                .bind(None::<i64>)
-                .bind(r.created_at.0)
-                .bind(r.created_at.0);
+                .bind(n.state.as_str())
+                .bind(n.wont_do_reason.as_deref())
+                .bind(n.underlying_need.as_deref())
+                .bind(n.workaround.as_deref())
+                .bind(n.processed_by.map(|u| u.0))
+                .bind(n.processed_at.map(|t| t.0))
+                .bind(n.created_at.0)
+                .bind(n.updated_at.0);
         }
         q
     }};
@@ -189,7 +187,7 @@ impl Db {
     }
 
     /// Insert many note–idea links (no excerpts, no activity, demand not
-    /// refreshed: call [`Db::refresh_all_demand`] after).
+    /// refreshed: recompute demand after, as `bearing gen` does).
     pub async fn bulk_insert_links(&self, links: &[(NoteId, IdeaId)]) -> StoreResult<()> {
         let numbered = matches!(self, Db::Postgres(_));
         let now = Timestamp::now().0;
@@ -224,7 +222,7 @@ impl Db {
     }
 
     /// Insert many notes (without tags or activity entries) in one transaction.
-    pub async fn bulk_insert_notes(&self, notes: &[(NoteId, NoteRecord)]) -> StoreResult<()> {
+    pub async fn bulk_insert_notes(&self, notes: &[Note]) -> StoreResult<()> {
         let numbered = matches!(self, Db::Postgres(_));
         let full = insert_sql(ROWS_PER_STATEMENT, numbered);
         let mut tx = self.begin().await?;

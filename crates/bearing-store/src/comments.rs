@@ -1,7 +1,7 @@
-//! Comments on ideas and the people who follow an idea.
+//! Comments on ideas and the people who follow an idea. Read from the
+//! pool; written in a unit of work (`tx.comments()`, `tx.followers()`).
 
-use crate::activity::Change;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::StoreResult;
 use bearing_domain::*;
 use uuid::Uuid;
@@ -38,42 +38,60 @@ const UNFOLLOW: &str = "DELETE FROM followers WHERE idea_id = $1 AND user_id = $
 const FOLLOWERS_OF: &str =
     "SELECT user_id FROM followers WHERE idea_id = $1 ORDER BY created_at, user_id";
 
-impl Db {
-    /// Add a comment to an idea; the author starts following it.
-    pub async fn insert_comment(
-        &self,
-        idea: IdeaId,
-        author: Option<UserId>,
-        body: &str,
-    ) -> StoreResult<Comment> {
-        let id = CommentId::new();
-        let now = Timestamp::now();
-        let mut tx = self.begin().await?;
-        tx.idea(idea).await?;
-        on_tx!(&mut tx, c => sqlx::query(INSERT_COMMENT).bind(id.0).bind(idea.0).bind(author.map(|a| a.0)).bind(body).bind(now.0).execute(c).await.map(|r| r.rows_affected()))?;
-        if let Some(a) = author {
-            on_tx!(&mut tx, c => sqlx::query(FOLLOW).bind(idea.0).bind(a.0).bind(now.0).execute(c).await.map(|r| r.rows_affected()))?;
-        }
-        tx.touch_idea(idea).await?;
-        tx.record(Change {
-            entity_type: "idea",
-            entity_id: idea.0,
-            actor: author,
-            action: "commented",
-            before: None,
-            after: Some(serde_json::json!({"comment_id": id})),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(Comment {
-            id,
-            idea_id: idea,
-            author_id: author,
-            body: body.into(),
-            created_at: now,
-        })
+/// Comments inside a unit of work: `tx.comments()`.
+pub struct CommentTx<'t>(&'t mut Tx);
+
+/// Followers inside a unit of work: `tx.followers()`.
+pub struct FollowerTx<'t>(&'t mut Tx);
+
+impl Tx {
+    /// Read and write comments in this transaction.
+    pub fn comments(&mut self) -> CommentTx<'_> {
+        CommentTx(self)
     }
 
+    /// Write who follows which idea in this transaction.
+    pub fn followers(&mut self) -> FollowerTx<'_> {
+        FollowerTx(self)
+    }
+}
+
+impl CommentTx<'_> {
+    /// A comment, read inside the transaction.
+    pub async fn get(&mut self, id: CommentId) -> StoreResult<Comment> {
+        let row: CommentRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(COMMENT_BY_ID).bind(id.0).fetch_one(c).await)?;
+        Ok(row.into())
+    }
+
+    /// Add a comment.
+    pub async fn insert(&mut self, c: &Comment) -> StoreResult<()> {
+        on_tx!(&mut *self.0, conn => sqlx::query(INSERT_COMMENT).bind(c.id.0).bind(c.idea_id.0).bind(c.author_id.map(|a| a.0)).bind(&c.body).bind(c.created_at.0).execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Replace a comment's body.
+    pub async fn set_body(&mut self, id: CommentId, body: &str) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(UPDATE_COMMENT).bind(id.0).bind(body).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl FollowerTx<'_> {
+    /// `user` follows `idea` from `at` (no change if they already do).
+    pub async fn follow(&mut self, idea: IdeaId, user: UserId, at: Timestamp) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(FOLLOW).bind(idea.0).bind(user.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// `user` stops following `idea`.
+    pub async fn unfollow(&mut self, idea: IdeaId, user: UserId) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(UNFOLLOW).bind(idea.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
+
+impl Db {
     /// A comment by id.
     pub async fn comment(&self, id: CommentId) -> StoreResult<Comment> {
         let row: CommentRow =
@@ -81,47 +99,10 @@ impl Db {
         Ok(row.into())
     }
 
-    /// Replace a comment's body, keeping the old text in the idea's history.
-    pub async fn update_comment(
-        &self,
-        id: CommentId,
-        body: &str,
-        actor: Option<UserId>,
-    ) -> StoreResult<Comment> {
-        let before = self.comment(id).await?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(UPDATE_COMMENT).bind(id.0).bind(body).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "idea",
-            entity_id: before.idea_id.0,
-            actor,
-            action: "edited_comment",
-            before: Some(serde_json::json!({"comment_id": id, "body": before.body})),
-            after: Some(serde_json::json!({"comment_id": id, "body": body})),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(Comment {
-            body: body.to_string(),
-            ..before
-        })
-    }
-
     /// The first `limit` comments on an idea, oldest first.
     pub async fn comments_of(&self, idea: IdeaId, limit: i64) -> StoreResult<Vec<Comment>> {
         let rows: Vec<CommentRow> = on_db!(self, p => sqlx::query_as(COMMENTS_OF).bind(idea.0).bind(limit).fetch_all(p).await)?;
         Ok(rows.into_iter().map(Comment::from).collect())
-    }
-
-    /// Follow or unfollow an idea.
-    pub async fn set_following(&self, idea: IdeaId, user: UserId, follow: bool) -> StoreResult<()> {
-        self.idea(idea).await?;
-        if follow {
-            on_db!(self, p => sqlx::query(FOLLOW).bind(idea.0).bind(user.0).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()))?;
-        } else {
-            on_db!(self, p => sqlx::query(UNFOLLOW).bind(idea.0).bind(user.0).execute(p).await.map(|r| r.rows_affected()))?;
-        }
-        Ok(())
     }
 
     /// Who follows an idea.

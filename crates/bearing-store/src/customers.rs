@@ -1,7 +1,7 @@
 //! Customers (companies with ARR, segment and owner) and their contacts.
+//! Read from the pool; written in a unit of work (`tx.customers()`).
 
-use crate::activity::Change;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{SortKey, keyset, page_of};
 use crate::rows::key;
@@ -80,33 +80,71 @@ const CONTACT_BY_ID: &str =
 const UPDATE_CONTACT: &str = "UPDATE contacts SET name = $2, email = $3, title = $4 WHERE id = $1";
 const CONTACTS_OF: &str = "SELECT id, customer_id, name, email, title, created_at FROM contacts WHERE customer_id = $1 ORDER BY name, id";
 
-impl Db {
-    /// Add a customer; `Conflict` if the name is taken.
-    pub async fn insert_customer(
-        &self,
-        c: NewCustomer,
-        actor: Option<UserId>,
-    ) -> StoreResult<Customer> {
-        let id = CustomerId::new();
-        let now = Timestamp::now();
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, conn => sqlx::query(INSERT_CUSTOMER)
-            .bind(id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
-            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(now.0).bind(now.0)
-            .execute(conn).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "customer",
-            entity_id: id.0,
-            actor,
-            action: "created",
-            before: None,
-            after: Some(serde_json::json!({"name": c.name, "arr": c.arr, "segment": c.segment})),
-        })
-        .await?;
-        tx.commit().await?;
-        self.customer(id).await
+/// Customers and contacts inside a unit of work: `tx.customers()`.
+pub struct CustomerTx<'t>(&'t mut Tx);
+
+impl Tx {
+    /// Read and write customers and contacts in this transaction.
+    pub fn customers(&mut self) -> CustomerTx<'_> {
+        CustomerTx(self)
+    }
+}
+
+impl CustomerTx<'_> {
+    /// A customer, read inside the transaction.
+    pub async fn get(&mut self, id: CustomerId) -> StoreResult<Customer> {
+        let row: CustomerRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(c).await)?;
+        row.try_into()
     }
 
+    /// Add a customer; `Conflict` if the name is taken.
+    pub async fn insert(&mut self, c: &Customer) -> StoreResult<()> {
+        on_tx!(&mut *self.0, conn => sqlx::query(INSERT_CUSTOMER)
+            .bind(c.id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
+            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(c.created_at.0).bind(c.updated_at.0)
+            .execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Write a customer as it now is; `Conflict` if the new name is taken.
+    pub async fn update(&mut self, c: &Customer) -> StoreResult<()> {
+        let n = on_tx!(&mut *self.0, conn => sqlx::query(UPDATE_CUSTOMER)
+            .bind(c.id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
+            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(c.updated_at.0)
+            .execute(conn).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// A contact, read inside the transaction.
+    pub async fn contact(&mut self, id: ContactId) -> StoreResult<Contact> {
+        let row: ContactRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(CONTACT_BY_ID).bind(id.0).fetch_one(c).await)?;
+        Ok(row.into())
+    }
+
+    /// Add a contact.
+    pub async fn insert_contact(&mut self, c: &Contact) -> StoreResult<()> {
+        on_tx!(&mut *self.0, conn => sqlx::query(INSERT_CONTACT)
+            .bind(c.id.0).bind(c.customer_id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).bind(c.created_at.0)
+            .execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Write a contact as it now is.
+    pub async fn update_contact(&mut self, c: &Contact) -> StoreResult<()> {
+        let n = on_tx!(&mut *self.0, conn => sqlx::query(UPDATE_CONTACT).bind(c.id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).execute(conn).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+impl Db {
     /// A customer by id.
     pub async fn customer(&self, id: CustomerId) -> StoreResult<Customer> {
         let row: CustomerRow =
@@ -118,55 +156,6 @@ impl Db {
     pub async fn customer_by_name(&self, name: &str) -> StoreResult<Customer> {
         let row: CustomerRow = on_db!(self, p => sqlx::query_as(CUSTOMER_BY_NAME).bind(name.trim().to_lowercase()).fetch_one(p).await)?;
         row.try_into()
-    }
-
-    /// Apply validated changes to a customer.
-    pub async fn update_customer(
-        &self,
-        id: CustomerId,
-        ch: CustomerChanges,
-        actor: Option<UserId>,
-    ) -> StoreResult<Customer> {
-        let before = self.customer(id).await?;
-        let mut c = before.clone();
-        if let Some(v) = ch.name {
-            c.name = v;
-        }
-        if ch.domain.is_some() {
-            c.domain = ch.domain;
-        }
-        if let Some(v) = ch.arr {
-            c.arr = v;
-        }
-        if let Some(v) = ch.segment {
-            c.segment = v;
-        }
-        if let Some(v) = ch.owner_id {
-            c.owner_id = Some(v);
-        }
-        c.updated_at = Timestamp::now();
-        let mut tx = self.begin().await?;
-        let n = on_tx!(&mut tx, conn => sqlx::query(UPDATE_CUSTOMER)
-            .bind(id.0).bind(&c.name).bind(c.name.to_lowercase()).bind(c.domain.as_deref()).bind(c.arr)
-            .bind(c.segment.as_str()).bind(c.owner_id.map(|x| x.0)).bind(c.updated_at.0)
-            .execute(conn).await.map(|r| r.rows_affected()))?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        if c.arr != before.arr {
-            tx.refresh_demand_of_customer(id).await?;
-        }
-        tx.record(Change {
-            entity_type: "customer",
-            entity_id: id.0,
-            actor,
-            action: "updated",
-            before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(serde_json::to_value(&c).unwrap_or_default()),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(c)
     }
 
     /// List customers, one page at a time.
@@ -216,54 +205,11 @@ impl Db {
         rows.into_iter().map(Customer::try_from).collect()
     }
 
-    /// Add a contact to a customer; `Constraint` if the customer does not exist.
-    pub async fn insert_contact(&self, c: NewContact) -> StoreResult<Contact> {
-        let id = ContactId::new();
-        let now = Timestamp::now();
-        on_db!(self, p => sqlx::query(INSERT_CONTACT)
-            .bind(id.0).bind(c.customer_id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).bind(now.0)
-            .execute(p).await.map(|r| r.rows_affected()))?;
-        self.contact(id).await
-    }
-
     /// A contact by id.
     pub async fn contact(&self, id: ContactId) -> StoreResult<Contact> {
         let row: ContactRow =
             on_db!(self, p => sqlx::query_as(CONTACT_BY_ID).bind(id.0).fetch_one(p).await)?;
         Ok(row.into())
-    }
-
-    /// Apply validated changes to a contact; an empty email or title clears it.
-    pub async fn update_contact(
-        &self,
-        id: ContactId,
-        ch: ContactChanges,
-        actor: Option<UserId>,
-    ) -> StoreResult<Contact> {
-        let before = self.contact(id).await?;
-        let mut c = before.clone();
-        if let Some(v) = ch.name {
-            c.name = v;
-        }
-        if let Some(v) = ch.email {
-            c.email = Some(v).filter(|v| !v.is_empty());
-        }
-        if let Some(v) = ch.title {
-            c.title = Some(v).filter(|v| !v.is_empty());
-        }
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, conn => sqlx::query(UPDATE_CONTACT).bind(id.0).bind(&c.name).bind(c.email.as_deref()).bind(c.title.as_deref()).execute(conn).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "contact",
-            entity_id: id.0,
-            actor,
-            action: "updated",
-            before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(serde_json::to_value(&c).unwrap_or_default()),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(c)
     }
 
     /// A customer's contacts, by name.

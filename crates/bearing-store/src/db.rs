@@ -43,7 +43,11 @@ impl Default for DbOptions {
     }
 }
 
-/// A write transaction on either backend.
+/// A unit of work: one write transaction on either backend. Every change
+/// the app makes goes through one: it reads and writes each aggregate
+/// through `tx.ideas()`, `tx.notes()`, … (see each aggregate's module),
+/// records what it did with [`Tx::record`], and commits. Dropping it
+/// without committing rolls everything back.
 pub enum Tx {
     /// SQLite transaction, begun IMMEDIATE.
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
@@ -52,6 +56,14 @@ pub enum Tx {
 }
 
 impl Tx {
+    /// Which engine this transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
     /// Make the transaction's writes permanent.
     pub async fn commit(self) -> StoreResult<()> {
         match self {
@@ -68,7 +80,7 @@ impl Db {
     pub async fn connect(url: &str, opts: &DbOptions) -> StoreResult<Db> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::Config(format!("bad SQLite URL '{url}': {e}")))?
+                .map_err(|e| StoreError::config(format!("bad SQLite URL '{url}': {e}")))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -86,7 +98,7 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+                .map_err(|e| StoreError::config(format!("bad PostgreSQL URL: {e}")))?;
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
@@ -94,7 +106,7 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            Err(StoreError::Config(format!(
+            Err(StoreError::config(format!(
                 "unsupported database URL '{url}': use sqlite://FILE or postgres://USER@HOST/DB"
             )))
         }

@@ -1,184 +1,23 @@
 //! Async RICE exercises: the exercise row, the ideas it covers, who was
 //! invited (and whether they have submitted), and each participant's
-//! scorecards. Every guarded write (saving a scorecard, submitting, closing)
-//! runs in one transaction that first locks the exercise row while it is
-//! open and the participant row while it is unsubmitted — with a no-op
-//! `UPDATE`, which both engines accept and which takes a row lock on
-//! PostgreSQL — so a save racing a submit or a close cannot slip through.
+//! scorecards. Read from the pool; written in a unit of work
+//! (`tx.exercises()`).
 //!
-//! What the store does *not* decide: who may see which scorecards, and how
-//! they aggregate. That is the app's job (`bearing_app::exercises`) over the
-//! pure rules in `bearing_domain::exercise`.
+//! Guarded writes (saving a scorecard, submitting, closing) first lock the
+//! exercise row while it is open and the participant row while it is
+//! unsubmitted — with a no-op `UPDATE` that both engines accept and that
+//! takes a row lock on PostgreSQL — so a save racing a submit or a close
+//! cannot slip through. Who may see which scorecards, how they aggregate
+//! and what a refusal says are the app's and the domain's.
 
-use crate::activity::Change;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{SortKey, keyset, page_of};
 use crate::rows::key;
+use bearing_domain::prioritisation::exercise::*;
 use bearing_domain::*;
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use std::fmt;
-use std::str::FromStr;
 use uuid::Uuid;
-
-/// Identifier of an async RICE exercise (UUIDv7, so newest sorts last).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExerciseId(pub Uuid);
-
-impl ExerciseId {
-    /// A fresh, time-ordered id.
-    pub fn new() -> Self {
-        Self(Uuid::now_v7())
-    }
-}
-
-impl Default for ExerciseId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for ExerciseId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl FromStr for ExerciseId {
-    type Err = uuid::Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self)
-    }
-}
-
-/// Whether participants may still score.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ExerciseState {
-    /// Participants are scoring.
-    Open,
-    /// Scoring has ended; the result is final.
-    Closed,
-}
-
-impl ExerciseState {
-    /// The stable key stored and sent over the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExerciseState::Open => "open",
-            ExerciseState::Closed => "closed",
-        }
-    }
-
-    /// The label shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            ExerciseState::Open => "Open",
-            ExerciseState::Closed => "Closed",
-        }
-    }
-}
-
-impl FromStr for ExerciseState {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "open" => Ok(ExerciseState::Open),
-            "closed" => Ok(ExerciseState::Closed),
-            other => Err(ValidationError::new(
-                "state",
-                format!("'{other}' is not an exercise state; allowed values: open, closed"),
-            )),
-        }
-    }
-}
-
-/// An exercise as stored.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Exercise {
-    /// Identifier.
-    pub id: ExerciseId,
-    /// What is being scored, e.g. "Q3 candidates".
-    pub title: String,
-    /// The PM who opened it (the facilitator).
-    pub created_by: Option<UserId>,
-    /// Open or closed.
-    pub state: ExerciseState,
-    /// How Reach is measured in this exercise (fixed when it is opened).
-    pub reach_mode: ReachMode,
-    /// When it was opened.
-    pub created_at: Timestamp,
-    /// When it was closed.
-    pub closed_at: Option<Timestamp>,
-}
-
-/// An invited participant and whether they have submitted.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Participant {
-    /// The user.
-    pub user_id: UserId,
-    /// When they submitted their scorecards; `None` while still scoring.
-    pub submitted_at: Option<Timestamp>,
-}
-
-/// One participant's stored scores for one idea.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredScorecard {
-    /// The idea scored.
-    pub idea_id: IdeaId,
-    /// Who scored it.
-    pub user_id: UserId,
-    /// The validated factors and score.
-    pub rice: Rice,
-    /// When it was last saved.
-    pub updated_at: Timestamp,
-}
-
-/// An exercise in a list, with its counts and the viewer's own progress.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExerciseSummary {
-    /// The exercise.
-    pub exercise: Exercise,
-    /// How many ideas it covers.
-    pub idea_count: i64,
-    /// How many people were invited.
-    pub participant_count: i64,
-    /// How many of them have submitted.
-    pub submitted_count: i64,
-    /// When the viewer submitted, if they have.
-    pub my_submitted_at: Option<Timestamp>,
-}
-
-/// What opening an exercise writes. The caller has checked that the ideas
-/// and users exist and that the lists are within limits.
-#[derive(Clone, Debug)]
-pub struct NewExerciseRecord<'a> {
-    /// Title.
-    pub title: &'a str,
-    /// Ideas to score.
-    pub ideas: &'a [IdeaId],
-    /// Invited users (the opener included).
-    pub participants: &'a [UserId],
-    /// How Reach is measured.
-    pub reach_mode: ReachMode,
-    /// The opener.
-    pub created_by: Option<UserId>,
-}
-
-/// Why a guarded exercise write was refused. Returned inside `Ok` so the
-/// caller can word it for people; storage failures stay in the outer error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// The user was not invited.
-    NotParticipant,
-    /// The exercise is closed.
-    Closed,
-    /// The user has already submitted.
-    AlreadySubmitted,
-    /// The idea is not one of the exercise's ideas.
-    IdeaNotInExercise,
-    /// These ideas have no scorecard from the user yet.
-    Unscored(Vec<IdeaId>),
-}
 
 #[derive(sqlx::FromRow)]
 struct ExerciseRow {
@@ -306,77 +145,105 @@ fn count_of(table: &'static str, submitted_only: bool) -> Expr {
     Expr::SubQuery(None, Box::new(q.into()))
 }
 
+/// Exercises inside a unit of work: `tx.exercises()`.
+pub struct ExerciseTx<'t>(&'t mut Tx);
+
 impl Tx {
-    async fn exercise(&mut self, id: ExerciseId) -> StoreResult<Exercise> {
+    /// Read and write exercises in this transaction.
+    pub fn exercises(&mut self) -> ExerciseTx<'_> {
+        ExerciseTx(self)
+    }
+}
+
+impl ExerciseTx<'_> {
+    /// An exercise, read inside the transaction.
+    pub async fn get(&mut self, id: ExerciseId) -> StoreResult<Exercise> {
         let row: ExerciseRow =
-            on_tx!(self, c => sqlx::query_as(EXERCISE_BY_ID).bind(id.0).fetch_one(c).await)?;
+            on_tx!(&mut *self.0, c => sqlx::query_as(EXERCISE_BY_ID).bind(id.0).fetch_one(c).await)?;
         row.try_into()
     }
 
-    /// Check the user is invited, then lock the exercise while open and the
-    /// participant while unsubmitted; the first failing check is the refusal.
-    async fn guard_scoring(
+    /// Open an exercise over `ideas` for `participants`.
+    pub async fn insert(
+        &mut self,
+        e: &Exercise,
+        ideas: &[IdeaId],
+        participants: &[UserId],
+    ) -> StoreResult<()> {
+        let id = e.id.0;
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_EXERCISE)
+            .bind(id).bind(&e.title).bind(e.created_by.map(|u| u.0)).bind(e.state.as_str())
+            .bind(e.reach_mode.as_str()).bind(e.created_at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        for idea in ideas {
+            on_tx!(&mut *self.0, c => sqlx::query(INSERT_EXERCISE_IDEA).bind(id).bind(idea.0).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        for user in participants {
+            on_tx!(&mut *self.0, c => sqlx::query(INSERT_PARTICIPANT).bind(id).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// One participant, or `None` if `user` was not invited.
+    pub async fn participant(
         &mut self,
         id: ExerciseId,
         user: UserId,
-    ) -> StoreResult<Result<Exercise, Refusal>> {
-        let exercise = self.exercise(id).await?;
-        let me: Option<ParticipantRow> = on_tx!(self, c => sqlx::query_as(PARTICIPANT).bind(id.0).bind(user.0).fetch_optional(c).await)?;
-        if me.is_none() {
-            return Ok(Err(Refusal::NotParticipant));
-        }
-        let open = on_tx!(self, c => sqlx::query(LOCK_OPEN_EXERCISE).bind(id.0).bind(ExerciseState::Open.as_str()).execute(c).await.map(|r| r.rows_affected()))?;
-        if open == 0 {
-            return Ok(Err(Refusal::Closed));
-        }
-        let unsubmitted = on_tx!(self, c => sqlx::query(LOCK_UNSUBMITTED).bind(id.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
-        if unsubmitted == 0 {
-            return Ok(Err(Refusal::AlreadySubmitted));
-        }
-        Ok(Ok(exercise))
+    ) -> StoreResult<Option<Participant>> {
+        let row: Option<ParticipantRow> = on_tx!(&mut *self.0, c => sqlx::query_as(PARTICIPANT).bind(id.0).bind(user.0).fetch_optional(c).await)?;
+        Ok(row.map(Participant::from))
+    }
+
+    /// Hold the exercise while it is open; false if it is closed.
+    pub async fn lock_open(&mut self, id: ExerciseId) -> StoreResult<bool> {
+        let n = on_tx!(&mut *self.0, c => sqlx::query(LOCK_OPEN_EXERCISE).bind(id.0).bind(ExerciseState::Open.as_str()).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Hold the participant while unsubmitted; false if they have submitted.
+    pub async fn lock_unsubmitted(&mut self, id: ExerciseId, user: UserId) -> StoreResult<bool> {
+        let n = on_tx!(&mut *self.0, c => sqlx::query(LOCK_UNSUBMITTED).bind(id.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
+    }
+
+    /// Whether `idea` is one of the exercise's ideas.
+    pub async fn covers(&mut self, id: ExerciseId, idea: IdeaId) -> StoreResult<bool> {
+        let v: Option<Uuid> = on_tx!(&mut *self.0, c => sqlx::query_scalar(IDEA_IN_EXERCISE).bind(id.0).bind(idea.0).fetch_optional(c).await)?;
+        Ok(v.is_some())
+    }
+
+    /// Save (insert or replace) a scorecard.
+    pub async fn save_scorecard(&mut self, id: ExerciseId, card: &StoredScorecard) -> StoreResult<()> {
+        let r = &card.rice;
+        on_tx!(&mut *self.0, c => sqlx::query(UPSERT_SCORECARD)
+            .bind(id.0).bind(card.idea_id.0).bind(card.user_id.0).bind(r.reach).bind(r.impact)
+            .bind(r.confidence).bind(r.effort_months).bind(r.score).bind(card.updated_at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The exercise's ideas `user` has not scored yet.
+    pub async fn unscored(&mut self, id: ExerciseId, user: UserId) -> StoreResult<Vec<IdeaId>> {
+        let ids: Vec<Uuid> = on_tx!(&mut *self.0, c => sqlx::query_scalar(UNSCORED_IDEAS).bind(id.0).bind(user.0).fetch_all(c).await)?;
+        Ok(ids.into_iter().map(IdeaId).collect())
+    }
+
+    /// Mark `user`'s scorecards submitted at `at`.
+    pub async fn submit(&mut self, id: ExerciseId, user: UserId, at: Timestamp) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(SUBMIT).bind(id.0).bind(user.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Close the exercise at `at`; false if it was closed already.
+    pub async fn close(&mut self, id: ExerciseId, at: Timestamp) -> StoreResult<bool> {
+        let n = on_tx!(&mut *self.0, c => sqlx::query(CLOSE_EXERCISE)
+            .bind(id.0).bind(ExerciseState::Closed.as_str()).bind(at.0).bind(ExerciseState::Open.as_str())
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(n > 0)
     }
 }
 
 impl Db {
-    /// Open an exercise over `e.ideas` for `e.participants`, recording it.
-    pub async fn insert_exercise(&self, e: NewExerciseRecord<'_>) -> StoreResult<Exercise> {
-        let exercise = Exercise {
-            id: ExerciseId::new(),
-            title: e.title.to_string(),
-            created_by: e.created_by,
-            state: ExerciseState::Open,
-            reach_mode: e.reach_mode,
-            created_at: Timestamp::now(),
-            closed_at: None,
-        };
-        let id = exercise.id.0;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(INSERT_EXERCISE)
-            .bind(id).bind(&exercise.title).bind(e.created_by.map(|u| u.0)).bind(exercise.state.as_str())
-            .bind(exercise.reach_mode.as_str()).bind(exercise.created_at.0)
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        for idea in e.ideas {
-            on_tx!(&mut tx, c => sqlx::query(INSERT_EXERCISE_IDEA).bind(id).bind(idea.0).execute(c).await.map(|r| r.rows_affected()))?;
-        }
-        for user in e.participants {
-            on_tx!(&mut tx, c => sqlx::query(INSERT_PARTICIPANT).bind(id).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
-        }
-        tx.record(Change {
-            entity_type: "exercise",
-            entity_id: id,
-            actor: e.created_by,
-            action: "created",
-            before: None,
-            after: Some(serde_json::json!({
-                "title": exercise.title, "reach_mode": exercise.reach_mode.as_str(),
-                "ideas": e.ideas, "participants": e.participants,
-            })),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(exercise)
-    }
-
     /// An exercise by id.
     pub async fn exercise(&self, id: ExerciseId) -> StoreResult<Exercise> {
         let row: ExerciseRow =
@@ -453,118 +320,6 @@ impl Db {
         Ok(page_of(items, page.limit, |s| {
             (CursorKey::None, s.exercise.id.0)
         }))
-    }
-
-    /// Save (insert or replace) `user`'s scorecard for `idea`, provided the
-    /// exercise is open, the user was invited and has not submitted, and the
-    /// idea is part of the exercise.
-    pub async fn save_scorecard(
-        &self,
-        id: ExerciseId,
-        idea: IdeaId,
-        user: UserId,
-        rice: &Rice,
-    ) -> StoreResult<Result<StoredScorecard, Refusal>> {
-        let saved = self
-            .save_scorecards(id, user, &[(idea, rice.clone())])
-            .await?;
-        Ok(saved.map(|mut cards| cards.remove(0)))
-    }
-
-    /// Save several of `user`'s scorecards in one transaction: all are
-    /// saved, or (on a refusal) none.
-    pub async fn save_scorecards(
-        &self,
-        id: ExerciseId,
-        user: UserId,
-        cards: &[(IdeaId, Rice)],
-    ) -> StoreResult<Result<Vec<StoredScorecard>, Refusal>> {
-        let mut tx = self.begin().await?;
-        if let Err(refusal) = tx.guard_scoring(id, user).await? {
-            return Ok(Err(refusal));
-        }
-        let now = Timestamp::now();
-        let mut saved = Vec::with_capacity(cards.len());
-        for (idea, rice) in cards {
-            let in_exercise: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_IN_EXERCISE).bind(id.0).bind(idea.0).fetch_optional(c).await)?;
-            if in_exercise.is_none() {
-                return Ok(Err(Refusal::IdeaNotInExercise));
-            }
-            on_tx!(&mut tx, c => sqlx::query(UPSERT_SCORECARD)
-                .bind(id.0).bind(idea.0).bind(user.0).bind(rice.reach).bind(rice.impact)
-                .bind(rice.confidence).bind(rice.effort_months).bind(rice.score).bind(now.0)
-                .execute(c).await.map(|r| r.rows_affected()))?;
-            saved.push(StoredScorecard {
-                idea_id: *idea,
-                user_id: user,
-                rice: rice.clone(),
-                updated_at: now,
-            });
-        }
-        tx.commit().await?;
-        Ok(Ok(saved))
-    }
-
-    /// Submit `user`'s scorecards: refused while any idea lacks one (the
-    /// refusal lists them). After this the user's scores are final.
-    pub async fn submit_scorecards(
-        &self,
-        id: ExerciseId,
-        user: UserId,
-    ) -> StoreResult<Result<Timestamp, Refusal>> {
-        let mut tx = self.begin().await?;
-        if let Err(refusal) = tx.guard_scoring(id, user).await? {
-            return Ok(Err(refusal));
-        }
-        let unscored: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(UNSCORED_IDEAS).bind(id.0).bind(user.0).fetch_all(c).await)?;
-        if !unscored.is_empty() {
-            return Ok(Err(Refusal::Unscored(
-                unscored.into_iter().map(IdeaId).collect(),
-            )));
-        }
-        let now = Timestamp::now();
-        on_tx!(&mut tx, c => sqlx::query(SUBMIT).bind(id.0).bind(user.0).bind(now.0).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.record(Change {
-            entity_type: "exercise",
-            entity_id: id.0,
-            actor: Some(user),
-            action: "submitted",
-            before: None,
-            after: None,
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(now))
-    }
-
-    /// Close an open exercise: nobody can score or submit after this.
-    pub async fn close_exercise(
-        &self,
-        id: ExerciseId,
-        actor: Option<UserId>,
-    ) -> StoreResult<Result<Exercise, Refusal>> {
-        let mut tx = self.begin().await?;
-        let mut exercise = tx.exercise(id).await?;
-        let now = Timestamp::now();
-        let closed = on_tx!(&mut tx, c => sqlx::query(CLOSE_EXERCISE)
-            .bind(id.0).bind(ExerciseState::Closed.as_str()).bind(now.0).bind(ExerciseState::Open.as_str())
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        if closed == 0 {
-            return Ok(Err(Refusal::Closed));
-        }
-        tx.record(Change {
-            entity_type: "exercise",
-            entity_id: id.0,
-            actor,
-            action: "closed",
-            before: Some(serde_json::json!({"state": ExerciseState::Open.as_str()})),
-            after: Some(serde_json::json!({"state": ExerciseState::Closed.as_str()})),
-        })
-        .await?;
-        tx.commit().await?;
-        exercise.state = ExerciseState::Closed;
-        exercise.closed_at = Some(now);
-        Ok(Ok(exercise))
     }
 
     /// Every scorecard in an exercise, by idea then user. Who may see them

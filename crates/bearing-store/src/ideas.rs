@@ -1,11 +1,13 @@
-//! Ideas: insert, read, change and list. Labels are kept whole on the row and
-//! in `idea_labels` for filtering, written in the same transaction.
+//! Ideas: reading them (one, by ids, a filtered page) and, inside a unit
+//! of work, writing them (`tx.ideas()`). Labels are kept whole on the row
+//! and in `idea_labels` for filtering, written in the same transaction.
+//! What a change means (re-scoring, re-ranking, merging) is the app's and
+//! the domain's; this file only reads and writes rows.
 
-use crate::activity::Change;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{SortKey, keyset, page_of};
-use crate::rows::{key, string_list, to_json_list};
+use crate::rows::{key, rice_sort, string_list, to_json_list};
 use bearing_domain::*;
 use sea_query::{Expr, ExprTrait, Query};
 use uuid::Uuid;
@@ -65,7 +67,7 @@ impl TryFrom<IdeaRow> for Idea {
                 r.rice_score,
             ) {
                 (Some(reach), Some(impact), Some(confidence), Some(effort_months), Some(score)) => {
-                    Some(rice::Rice {
+                    Some(Rice {
                         reach,
                         impact,
                         confidence,
@@ -78,7 +80,7 @@ impl TryFrom<IdeaRow> for Idea {
             rice_reach_mode: r
                 .rice_reach_mode
                 .as_deref()
-                .map(|m| rice::ReachMode::parse_field(m, "rice_reach_mode"))
+                .map(|m| ReachMode::parse_field(m, "rice_reach_mode"))
                 .transpose()?,
             demand_score: r.demand_score,
             board_rank: r.board_rank,
@@ -115,80 +117,138 @@ const UPDATE_IDEA: &str = "UPDATE ideas SET title = $2, title_lower = $3, proble
 const IDEA_BY_ID: &str = "SELECT id, title, problem, proposal, area_id, owner_id, status, effort_months, timeframe, due_date, labels, tracker_links, created_at, updated_at, rice_reach, rice_impact, rice_confidence, rice_score, rice_reach_mode, demand_score, board_rank FROM ideas WHERE id = $1";
 const INSERT_LABEL: &str = "INSERT INTO idea_labels (idea_id, label) VALUES ($1, $2) ON CONFLICT (idea_id, label) DO NOTHING";
 const DELETE_LABELS: &str = "DELETE FROM idea_labels WHERE idea_id = $1";
+const SET_LABELS: &str = "UPDATE ideas SET labels = $2 WHERE id = $1";
 const TOUCH_IDEA: &str = "UPDATE ideas SET updated_at = $2 WHERE id = $1";
+// A no-op write: on PostgreSQL it holds the row until commit, so checks
+// made after it (merged? live?) cannot be overtaken by a concurrent merge.
+const LOCK_IDEA: &str = "UPDATE ideas SET updated_at = updated_at WHERE id = $1";
+const MERGED_INTO: &str = "SELECT merged_into FROM ideas WHERE id = $1";
+const SET_RICE: &str = "UPDATE ideas SET rice_reach = $2, rice_impact = $3, rice_confidence = $4, effort_months = $5, rice_score = $6, rice_sort = $7, rice_reach_mode = $8, updated_at = $9 WHERE id = $1";
+const MARK_MERGED: &str =
+    "UPDATE ideas SET merged_into = $2, merged_at = $3, board_rank = NULL WHERE id = $1";
+const CLEAR_MERGED: &str =
+    "UPDATE ideas SET merged_into = NULL, merged_at = NULL, board_rank = $2 WHERE id = $1";
+
+/// Ideas inside a unit of work: `tx.ideas()`.
+pub struct IdeaTx<'t>(&'t mut Tx);
 
 impl Tx {
-    /// Insert an idea, its labels and an activity entry.
-    pub async fn insert_idea(
-        &mut self,
-        id: IdeaId,
-        i: &NewIdea,
-        actor: Option<UserId>,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        let rank = match i.area_id {
-            Some(a) => Some(self.rank_at_bottom(a).await?),
-            None => None,
-        };
-        on_tx!(self, c => sqlx::query(INSERT_IDEA)
-            .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
-            .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
-            .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
-            .bind(to_json_list(&i.tracker_links)).bind(at.0).bind(at.0).bind(rank.as_deref())
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        self.write_labels(id, &i.labels, false).await?;
-        self.record(Change {
-            entity_type: "idea",
-            entity_id: id.0,
-            actor,
-            action: "created",
-            before: None,
-            after: Some(serde_json::json!({"title": i.title, "status": i.status})),
-        })
-        .await
+    /// Read and write ideas in this transaction.
+    pub fn ideas(&mut self) -> IdeaTx<'_> {
+        IdeaTx(self)
+    }
+}
+
+impl IdeaTx<'_> {
+    /// An idea, read inside the transaction.
+    pub async fn get(&mut self, id: IdeaId) -> StoreResult<Idea> {
+        let row: IdeaRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(c).await)?;
+        row.try_into()
     }
 
-    /// Write an idea's label rows (the `labels` column is the caller's):
-    /// add `labels`, after deleting every existing one if `replace`.
-    pub(crate) async fn write_labels(
-        &mut self,
-        id: IdeaId,
-        labels: &[String],
-        replace: bool,
-    ) -> StoreResult<()> {
-        if replace {
-            on_tx!(self, c => sqlx::query(DELETE_LABELS).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
-        }
-        for l in labels {
-            on_tx!(self, c => sqlx::query(INSERT_LABEL).bind(id.0).bind(l).execute(c).await.map(|r| r.rows_affected()))?;
+    /// Hold an idea's row until the transaction ends (`NotFound` if there
+    /// is none). Take several in id order, so two workflows cannot deadlock.
+    pub async fn lock(&mut self, id: IdeaId) -> StoreResult<()> {
+        let n = on_tx!(&mut *self.0, c => sqlx::query(LOCK_IDEA).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
         }
         Ok(())
     }
 
-    /// An idea, read inside the transaction.
-    pub async fn idea(&mut self, id: IdeaId) -> StoreResult<Idea> {
-        let row: IdeaRow =
-            on_tx!(self, c => sqlx::query_as(IDEA_BY_ID).bind(id.0).fetch_one(c).await)?;
-        row.try_into()
+    /// Where an idea was merged into, if it was (`NotFound` if no such idea).
+    pub async fn merged_into(&mut self, id: IdeaId) -> StoreResult<Option<IdeaId>> {
+        let v: Option<Option<Uuid>> = on_tx!(&mut *self.0, c => sqlx::query_scalar(MERGED_INTO).bind(id.0).fetch_optional(c).await)?;
+        Ok(v.ok_or(StoreError::NotFound)?.map(IdeaId))
     }
 
-    /// Mark an idea changed (a link or comment was added).
-    pub async fn touch_idea(&mut self, id: IdeaId) -> StoreResult<()> {
-        on_tx!(self, c => sqlx::query(TOUCH_IDEA).bind(id.0).bind(Timestamp::now().0).execute(c).await.map(|r| r.rows_affected()))?;
+    /// Insert a new idea and its label rows.
+    pub async fn insert(&mut self, i: &Idea) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_IDEA)
+            .bind(i.id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
+            .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
+            .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
+            .bind(to_json_list(&i.tracker_links)).bind(i.created_at.0).bind(i.updated_at.0).bind(i.board_rank.as_deref())
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        self.write_label_rows(i.id, &i.labels).await
+    }
+
+    /// Write an idea's fields as they now are (its RICE score and board rank
+    /// included; RICE factors are [`IdeaTx::set_rice`]'s). Rewrites the
+    /// label rows when `labels_changed`.
+    pub async fn update(&mut self, i: &Idea, labels_changed: bool) -> StoreResult<()> {
+        let score = i.rice.as_ref().map(|r| r.score);
+        let n = on_tx!(&mut *self.0, c => sqlx::query(UPDATE_IDEA)
+            .bind(i.id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
+            .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
+            .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
+            .bind(to_json_list(&i.tracker_links)).bind(i.updated_at.0)
+            .bind(score).bind(rice_sort(score)).bind(i.board_rank.as_deref())
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if labels_changed {
+            on_tx!(&mut *self.0, c => sqlx::query(DELETE_LABELS).bind(i.id.0).execute(c).await.map(|r| r.rows_affected()))?;
+            self.write_label_rows(i.id, &i.labels).await?;
+        }
+        Ok(())
+    }
+
+    /// Replace an idea's labels (the row's list and the filter rows).
+    pub async fn set_labels(&mut self, id: IdeaId, labels: &[String]) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(SET_LABELS).bind(id.0).bind(to_json_list(labels)).execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut *self.0, c => sqlx::query(DELETE_LABELS).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        self.write_label_rows(id, labels).await
+    }
+
+    async fn write_label_rows(&mut self, id: IdeaId, labels: &[String]) -> StoreResult<()> {
+        for l in labels {
+            on_tx!(&mut *self.0, c => sqlx::query(INSERT_LABEL).bind(id.0).bind(l).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// Mark an idea changed at `at` (a link or comment was added).
+    pub async fn touch(&mut self, id: IdeaId, at: Timestamp) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(TOUCH_IDEA).bind(id.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Set (or clear, with `None`) an idea's RICE factors and score on the
+    /// reach scale `mode`, with its effort SWAG `effort` (RICE's effort is
+    /// the idea's effort), at `at`.
+    pub async fn set_rice(
+        &mut self,
+        id: IdeaId,
+        rice: Option<&Rice>,
+        mode: Option<ReachMode>,
+        effort: Option<f64>,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let score = rice.map(|r| r.score);
+        on_tx!(&mut *self.0, c => sqlx::query(SET_RICE)
+            .bind(id.0).bind(rice.map(|r| r.reach)).bind(rice.map(|r| r.impact)).bind(rice.map(|r| r.confidence))
+            .bind(effort).bind(score).bind(rice_sort(score)).bind(mode.map(|m| m.as_str())).bind(at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Point idea `id` at the idea it was merged `into`, taking it off its board.
+    pub async fn mark_merged(&mut self, id: IdeaId, into: IdeaId, at: Timestamp) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(MARK_MERGED).bind(id.0).bind(into.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Make a merged-away idea live again, at `rank` on its board.
+    pub async fn clear_merged(&mut self, id: IdeaId, rank: Option<&str>) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(CLEAR_MERGED).bind(id.0).bind(rank).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 }
 
 impl Db {
-    /// Insert one idea in its own transaction.
-    pub async fn insert_idea(&self, i: NewIdea, actor: Option<UserId>) -> StoreResult<Idea> {
-        let id = IdeaId::new();
-        let mut tx = self.begin().await?;
-        tx.insert_idea(id, &i, actor, Timestamp::now()).await?;
-        tx.commit().await?;
-        self.idea(id).await
-    }
-
     /// An idea by id.
     pub async fn idea(&self, id: IdeaId) -> StoreResult<Idea> {
         let row: IdeaRow =
@@ -196,84 +256,11 @@ impl Db {
         row.try_into()
     }
 
-    /// Apply validated changes to an idea, recording before and after.
-    pub async fn update_idea(
-        &self,
-        id: IdeaId,
-        ch: IdeaChanges,
-        actor: Option<UserId>,
-    ) -> StoreResult<Idea> {
-        let mut tx = self.begin().await?;
-        let before = tx.idea(id).await?;
-        let mut i = before.clone();
-        if let Some(v) = ch.title {
-            i.title = v;
-        }
-        if let Some(v) = ch.problem {
-            i.problem = v;
-        }
-        if let Some(v) = ch.proposal {
-            i.proposal = v;
-        }
-        if let Some(v) = ch.area_id {
-            i.area_id = Some(v);
-        }
-        if let Some(v) = ch.owner_id {
-            i.owner_id = Some(v);
-        }
-        if let Some(v) = ch.status {
-            i.status = v;
-        }
-        if let Some(v) = ch.effort_months {
-            i.effort_months = Some(v);
-        }
-        if let Some(v) = ch.timeframe {
-            i.timeframe = Some(v);
-        }
-        if ch.due_date.is_some() {
-            i.due_date = ch.due_date;
-        }
-        let labels_changed = ch.labels.is_some();
-        if let Some(v) = ch.labels {
-            i.labels = v;
-        }
-        if let Some(v) = ch.tracker_links {
-            i.tracker_links = v;
-        }
-        i.updated_at = Timestamp::now();
-        // Effort is RICE's denominator: a new SWAG re-scores the idea.
-        if let (Some(r), Some(effort)) = (&mut i.rice, i.effort_months) {
-            *r = rice::Rice::from_factors(r.reach, r.impact, r.confidence, effort);
-        }
-        let rice_score = i.rice.as_ref().map(|r| r.score);
-        // Moving to another area puts the idea at the bottom of that board.
-        if i.area_id != before.area_id {
-            i.board_rank = match i.area_id {
-                Some(a) => Some(tx.rank_at_bottom(a).await?),
-                None => None,
-            };
-        }
-        on_tx!(&mut tx, c => sqlx::query(UPDATE_IDEA)
-            .bind(id.0).bind(&i.title).bind(i.title.to_lowercase()).bind(&i.problem).bind(&i.proposal)
-            .bind(i.area_id.map(|x| x.0)).bind(i.owner_id.map(|x| x.0)).bind(i.status.as_str()).bind(i.effort_months)
-            .bind(i.timeframe.map(|t| t.as_str())).bind(i.due_date.as_deref()).bind(to_json_list(&i.labels))
-            .bind(to_json_list(&i.tracker_links)).bind(i.updated_at.0)
-            .bind(rice_score).bind(crate::rows::rice_sort(rice_score)).bind(i.board_rank.as_deref())
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        if labels_changed {
-            tx.write_labels(id, &i.labels, true).await?;
-        }
-        tx.record(Change {
-            entity_type: "idea",
-            entity_id: id.0,
-            actor,
-            action: "updated",
-            before: Some(idea_fields(&before)),
-            after: Some(idea_fields(&i)),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(i)
+    /// The idea `id` was merged into, if it was (`NotFound` if no such idea).
+    pub async fn merged_into(&self, id: IdeaId) -> StoreResult<Option<IdeaId>> {
+        let v: Option<Option<Uuid>> =
+            on_db!(self, p => sqlx::query_scalar(MERGED_INTO).bind(id.0).fetch_optional(p).await)?;
+        Ok(v.ok_or(StoreError::NotFound)?.map(IdeaId))
     }
 
     /// List ideas matching `f`, in `sort` order, one page at a time.
@@ -344,7 +331,7 @@ impl Db {
             IdeaSort::Updated => (CursorKey::Int(i.updated_at.0), i.id.0),
             IdeaSort::Title => (CursorKey::Text(i.title.to_lowercase()), i.id.0),
             IdeaSort::Rice => (
-                CursorKey::Float(crate::rows::rice_sort(i.rice.as_ref().map(|r| r.score))),
+                CursorKey::Float(rice_sort(i.rice.as_ref().map(|r| r.score))),
                 i.id.0,
             ),
             IdeaSort::Demand => (CursorKey::Float(i.demand_score), i.id.0),
@@ -365,15 +352,6 @@ impl Db {
     }
 }
 
-/// The fields of an idea worth showing in its history.
-pub(crate) fn idea_fields(i: &Idea) -> serde_json::Value {
-    serde_json::json!({
-        "title": i.title, "problem": i.problem, "proposal": i.proposal, "area_id": i.area_id,
-        "owner_id": i.owner_id, "status": i.status, "effort_months": i.effort_months,
-        "timeframe": i.timeframe, "due_date": i.due_date, "labels": i.labels, "tracker_links": i.tracker_links,
-    })
-}
-
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
     INSERT_IDEA,
@@ -381,5 +359,11 @@ pub const STATEMENTS: &[&str] = &[
     IDEA_BY_ID,
     INSERT_LABEL,
     DELETE_LABELS,
+    SET_LABELS,
     TOUCH_IDEA,
+    LOCK_IDEA,
+    MERGED_INTO,
+    SET_RICE,
+    MARK_MERGED,
+    CLEAR_MERGED,
 ];

@@ -1,9 +1,9 @@
-//! Links between notes and ideas, and processing a note: linking it to ideas
-//! (existing or new) or declining it, all in one transaction.
+//! Links between notes and ideas: reading them (a note's, an idea's notes)
+//! and, inside a unit of work (`tx.links()`), making and removing them.
+//! Processing a note is the app's workflow over these.
 
-use crate::activity::Change;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::notes::NoteRow;
 use bearing_domain::*;
 use uuid::Uuid;
@@ -45,94 +45,58 @@ const UPSERT_LINK: &str = "INSERT INTO links (id, note_id, idea_id, excerpt, cre
 const LINKS_OF_NOTE: &str = "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE note_id = $1 ORDER BY id";
 const LINK_BY_ID: &str =
     "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE id = $1";
+const LINK_OF_PAIR: &str = "SELECT id, note_id, idea_id, excerpt, created_by, created_at FROM links WHERE note_id = $1 AND idea_id = $2";
 const DELETE_LINK: &str = "DELETE FROM links WHERE id = $1";
 const NOTES_OF_IDEA: &str = "SELECT n.id, n.text, n.source, n.importance, n.customer_id, n.contact_id, n.reporter_id, n.tags, n.public_safe, n.state, n.wont_do_reason, n.underlying_need, n.workaround, n.processed_by, n.processed_at, n.created_at, n.updated_at, l.id AS link_id, l.excerpt AS link_excerpt, l.created_by AS link_created_by, l.created_at AS link_created_at FROM links l JOIN notes n ON n.id = l.note_id WHERE l.idea_id = $1 ORDER BY l.id DESC LIMIT $2";
-const IDEA_EXISTS: &str = "SELECT id FROM ideas WHERE id = $1";
+
+/// Links inside a unit of work: `tx.links()`.
+pub struct LinkTx<'t>(&'t mut Tx);
 
 impl Tx {
-    /// Link a note to an idea (or update the excerpt of an existing link).
-    pub async fn link(
+    /// Make and remove links in this transaction.
+    pub fn links(&mut self) -> LinkTx<'_> {
+        LinkTx(self)
+    }
+}
+
+impl LinkTx<'_> {
+    /// Link a note to an idea, or replace the excerpt of the link they
+    /// have; returns the link as it now is.
+    pub async fn upsert(
         &mut self,
         note: NoteId,
         idea: IdeaId,
         excerpt: Option<&str>,
-        actor: Option<UserId>,
-    ) -> StoreResult<()> {
-        on_tx!(self, c => sqlx::query(UPSERT_LINK)
-            .bind(LinkId::new().0).bind(note.0).bind(idea.0).bind(excerpt).bind(actor.map(|a| a.0)).bind(Timestamp::now().0)
+        by: Option<UserId>,
+        at: Timestamp,
+    ) -> StoreResult<Link> {
+        on_tx!(&mut *self.0, c => sqlx::query(UPSERT_LINK)
+            .bind(LinkId::new().0).bind(note.0).bind(idea.0).bind(excerpt).bind(by.map(|a| a.0)).bind(at.0)
             .execute(c).await.map(|r| r.rows_affected()))?;
-        self.touch_idea(idea).await?;
-        self.refresh_demand(idea).await?;
-        self.record(Change {
-            entity_type: "idea",
-            entity_id: idea.0,
-            actor,
-            action: "linked_note",
-            before: None,
-            after: Some(serde_json::json!({"note_id": note, "excerpt": excerpt})),
-        })
-        .await
+        let row: LinkRow = on_tx!(&mut *self.0, c => sqlx::query_as(LINK_OF_PAIR).bind(note.0).bind(idea.0).fetch_one(c).await)?;
+        Ok(row.into())
     }
-}
 
-/// What processing a note produced.
-#[derive(Clone, Debug)]
-pub struct Processed {
-    /// The note after processing.
-    pub note: Note,
-    /// The idea created from the note, if one was.
-    pub new_idea: Option<IdeaId>,
-    /// Every idea the note is now linked to.
-    pub linked: Vec<IdeaId>,
+    /// A link, read inside the transaction.
+    pub async fn get(&mut self, id: LinkId) -> StoreResult<Link> {
+        let row: LinkRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(LINK_BY_ID).bind(id.0).fetch_one(c).await)?;
+        Ok(row.into())
+    }
+
+    /// Remove a link.
+    pub async fn delete(&mut self, id: LinkId) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(DELETE_LINK).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
 }
 
 impl Db {
-    /// Link a note to an idea on its own.
-    pub async fn link_note(
-        &self,
-        note: NoteId,
-        idea: IdeaId,
-        excerpt: Option<&str>,
-        actor: Option<UserId>,
-    ) -> StoreResult<Link> {
-        let mut tx = self.begin().await?;
-        tx.note(note).await?;
-        let exists: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_EXISTS).bind(idea.0).fetch_optional(c).await)?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        tx.link(note, idea, excerpt, actor).await?;
-        tx.commit().await?;
-        self.links_of_note(note)
-            .await?
-            .into_iter()
-            .find(|l| l.idea_id == idea)
-            .ok_or(StoreError::NotFound)
-    }
-
     /// A link by id.
     pub async fn link_by_id(&self, id: LinkId) -> StoreResult<Link> {
         let row: LinkRow =
             on_db!(self, p => sqlx::query_as(LINK_BY_ID).bind(id.0).fetch_one(p).await)?;
         Ok(row.into())
-    }
-
-    /// Remove a link.
-    pub async fn unlink(&self, id: LinkId, actor: Option<UserId>) -> StoreResult<()> {
-        let link = self.link_by_id(id).await?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query(DELETE_LINK).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
-        tx.refresh_demand(link.idea_id).await?;
-        tx.record(Change {
-            entity_type: "idea",
-            entity_id: link.idea_id.0,
-            actor,
-            action: "unlinked_note",
-            before: None,
-            after: Some(serde_json::json!({"note_id": link.note_id})),
-        })
-        .await?;
-        tx.commit().await
     }
 
     /// The ideas a note is linked to.
@@ -160,80 +124,6 @@ impl Db {
             })
             .collect()
     }
-
-    /// Process a note as `plan` says, all or nothing: every link, the new
-    /// idea, and the state change land together or not at all.
-    pub async fn process_note(
-        &self,
-        id: NoteId,
-        plan: ProcessPlan,
-        actor: Option<UserId>,
-    ) -> StoreResult<Processed> {
-        let mut tx = self.begin().await?;
-        let before = tx.note(id).await?;
-        let mut note = before.clone();
-        let now = Timestamp::now();
-        let mut linked = Vec::new();
-        let mut new_idea = None;
-        match plan {
-            ProcessPlan::Link {
-                links,
-                new_idea: idea,
-                underlying_need,
-                workaround,
-            } => {
-                for l in &links {
-                    let exists: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(IDEA_EXISTS).bind(l.idea_id.0).fetch_optional(c).await)?;
-                    if exists.is_none() {
-                        return Err(StoreError::Constraint(format!(
-                            "idea {} does not exist",
-                            l.idea_id
-                        )));
-                    }
-                    tx.link(id, l.idea_id, l.excerpt.as_deref(), actor).await?;
-                    linked.push(l.idea_id);
-                }
-                if let Some(boxed) = idea {
-                    let (idea, excerpt) = *boxed;
-                    let idea_id = IdeaId::new();
-                    tx.insert_idea(idea_id, &idea, actor, now).await?;
-                    tx.link(id, idea_id, excerpt.as_deref(), actor).await?;
-                    linked.push(idea_id);
-                    new_idea = Some(idea_id);
-                }
-                note.state = NoteState::Processed;
-                note.wont_do_reason = None;
-                note.underlying_need = underlying_need.or(note.underlying_need);
-                note.workaround = workaround.or(note.workaround);
-            }
-            ProcessPlan::Decline {
-                reason,
-                underlying_need,
-                workaround,
-            } => {
-                note.state = NoteState::WontDo;
-                note.wont_do_reason = Some(reason);
-                note.underlying_need = underlying_need.or(note.underlying_need);
-                note.workaround = workaround.or(note.workaround);
-            }
-        }
-        note.processed_by = actor;
-        note.processed_at = Some(now);
-        note.updated_at = now;
-        tx.set_note_state(&note).await?;
-        tx.record(Change {
-            entity_type: "note", entity_id: id.0, actor,
-            action: if note.state == NoteState::WontDo { "declined" } else { "processed" },
-            before: Some(serde_json::json!({"state": before.state})),
-            after: Some(serde_json::json!({"state": note.state, "ideas": linked, "wont_do_reason": note.wont_do_reason})),
-        }).await?;
-        tx.commit().await?;
-        Ok(Processed {
-            note,
-            new_idea,
-            linked,
-        })
-    }
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.
@@ -241,7 +131,7 @@ pub const STATEMENTS: &[&str] = &[
     UPSERT_LINK,
     LINKS_OF_NOTE,
     LINK_BY_ID,
+    LINK_OF_PAIR,
     DELETE_LINK,
     NOTES_OF_IDEA,
-    IDEA_EXISTS,
 ];

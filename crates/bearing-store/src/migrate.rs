@@ -57,6 +57,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_merged_ideas_unsearchable.sql"),
         postgres: include_str!("../migrations/postgres/0006_merged_ideas_unsearchable.sql"),
     },
+    Migration {
+        version: 7,
+        name: "sign_ins",
+        sqlite: include_str!("../migrations/sqlite/0007_sign_ins.sql"),
+        postgres: include_str!("../migrations/postgres/0007_sign_ins.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

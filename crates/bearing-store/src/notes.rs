@@ -1,8 +1,8 @@
-//! Notes: the feedback inbox. Insert, read, change and list with filters.
-//! Tags are kept whole on the row (read back as JSON) and in `note_tags` for
-//! filtering, written in the same transaction.
+//! Notes: the feedback inbox. Reading notes (one, a filtered page, the
+//! counts per state) and, inside a unit of work (`tx.notes()`), writing
+//! them. Tags are kept whole on the row (read back as JSON) and in
+//! `note_tags` for filtering, written in the same transaction.
 
-use crate::activity::Change;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{SortKey, keyset, page_of};
@@ -85,77 +85,66 @@ const NOTE_BY_ID: &str = "SELECT id, text, source, importance, customer_id, cont
 const UPDATE_NOTE: &str = "UPDATE notes SET text = $2, source = $3, importance = $4, customer_id = $5, contact_id = $6, tags = $7, public_safe = $8, updated_at = $9 WHERE id = $1";
 const SET_NOTE_STATE: &str = "UPDATE notes SET state = $2, wont_do_reason = $3, underlying_need = $4, workaround = $5, processed_by = $6, processed_at = $7, updated_at = $8 WHERE id = $1";
 const COUNT_BY_STATE: &str = "SELECT state, COUNT(*) FROM notes GROUP BY state";
-const CONTACT_CUSTOMER: &str = "SELECT customer_id FROM contacts WHERE id = $1";
 
-/// Fields needed to insert a note as-is (validated input plus who and when).
-pub struct NoteRecord {
-    /// Validated input.
-    pub input: NewNote,
-    /// Who logged it.
-    pub reporter: Option<UserId>,
-    /// Initial state (imports and demo data may start processed).
-    pub state: NoteState,
-    /// Reason, when it starts as won't do.
-    pub wont_do_reason: Option<String>,
-    /// When it was logged (imports keep the original time).
-    pub created_at: Timestamp,
-}
+/// Notes inside a unit of work: `tx.notes()`.
+pub struct NoteTx<'t>(&'t mut Tx);
 
 impl Tx {
-    /// Insert a note, its tags and an activity entry.
-    pub async fn insert_note(&mut self, id: NoteId, r: &NoteRecord) -> StoreResult<()> {
-        let n = &r.input;
-        if let Some(contact) = n.contact_id {
-            let owner: Option<Uuid> = on_tx!(self, c => sqlx::query_scalar(CONTACT_CUSTOMER).bind(contact.0).fetch_optional(c).await)?;
-            match owner {
-                None => return Err(StoreError::Constraint("contact_id: no such contact".into())),
-                Some(cust) if n.customer_id.is_some_and(|x| x.0 != cust) => {
-                    return Err(StoreError::Constraint(
-                        "contact_id: the contact belongs to another customer".into(),
-                    ));
-                }
-                _ => {}
-            }
-        }
-        on_tx!(self, c => sqlx::query(INSERT_NOTE)
-            .bind(id.0).bind(&n.text).bind(n.source.as_str()).bind(n.importance.as_str())
-            .bind(n.customer_id.map(|x| x.0)).bind(n.contact_id.map(|x| x.0)).bind(r.reporter.map(|x| x.0))
-            .bind(to_json_list(&n.tags)).bind(n.public_safe).bind(r.state.as_str()).bind(r.wont_do_reason.as_deref())
-            .bind(None::<String>).bind(None::<String>).bind(None::<Uuid>).bind(None::<i64>)
-            .bind(r.created_at.0).bind(r.created_at.0)
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        self.write_note_tags(id, &n.tags, false).await?;
-        self.record(Change {
-            entity_type: "note", entity_id: id.0, actor: r.reporter, action: "created",
-            before: None, after: Some(serde_json::json!({"source": n.source, "importance": n.importance, "state": r.state})),
-        }).await
+    /// Read and write notes in this transaction.
+    pub fn notes(&mut self) -> NoteTx<'_> {
+        NoteTx(self)
+    }
+}
+
+impl NoteTx<'_> {
+    /// A note, read inside the transaction.
+    pub async fn get(&mut self, id: NoteId) -> StoreResult<Note> {
+        let row: NoteRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(c).await)?;
+        row.try_into()
     }
 
-    async fn write_note_tags(
-        &mut self,
-        id: NoteId,
-        tags: &[String],
-        replace: bool,
-    ) -> StoreResult<()> {
-        if replace {
-            on_tx!(self, c => sqlx::query(DELETE_TAGS).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
-        }
+    /// Insert a note and its tag rows.
+    pub async fn insert(&mut self, n: &Note) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_NOTE)
+            .bind(n.id.0).bind(&n.text).bind(n.source.as_str()).bind(n.importance.as_str())
+            .bind(n.customer_id.map(|x| x.0)).bind(n.contact_id.map(|x| x.0)).bind(n.reporter_id.map(|x| x.0))
+            .bind(to_json_list(&n.tags)).bind(n.public_safe).bind(n.state.as_str()).bind(n.wont_do_reason.as_deref())
+            .bind(n.underlying_need.as_deref()).bind(n.workaround.as_deref()).bind(n.processed_by.map(|x| x.0))
+            .bind(n.processed_at.map(|t| t.0)).bind(n.created_at.0).bind(n.updated_at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        self.write_tags(n.id, &n.tags).await
+    }
+
+    async fn write_tags(&mut self, id: NoteId, tags: &[String]) -> StoreResult<()> {
         for t in tags {
-            on_tx!(self, c => sqlx::query(INSERT_TAG).bind(id.0).bind(t).execute(c).await.map(|r| r.rows_affected()))?;
+            on_tx!(&mut *self.0, c => sqlx::query(INSERT_TAG).bind(id.0).bind(t).execute(c).await.map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
 
-    /// A note, read inside the transaction (to check state before changing it).
-    pub async fn note(&mut self, id: NoteId) -> StoreResult<Note> {
-        let row: NoteRow =
-            on_tx!(self, c => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(c).await)?;
-        row.try_into()
+    /// Write a note's content fields as they now are (text, source,
+    /// importance, customer, contact, tags, public safety); rewrites the tag
+    /// rows when `tags_changed`.
+    pub async fn update(&mut self, n: &Note, tags_changed: bool) -> StoreResult<()> {
+        let changed = on_tx!(&mut *self.0, c => sqlx::query(UPDATE_NOTE)
+            .bind(n.id.0).bind(&n.text).bind(n.source.as_str()).bind(n.importance.as_str())
+            .bind(n.customer_id.map(|x| x.0)).bind(n.contact_id.map(|x| x.0)).bind(to_json_list(&n.tags))
+            .bind(n.public_safe).bind(n.updated_at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if tags_changed {
+            on_tx!(&mut *self.0, c => sqlx::query(DELETE_TAGS).bind(n.id.0).execute(c).await.map(|r| r.rows_affected()))?;
+            self.write_tags(n.id, &n.tags).await?;
+        }
+        Ok(())
     }
 
-    /// Set a note's triage state and the PM's notes on it.
-    pub async fn set_note_state(&mut self, n: &Note) -> StoreResult<()> {
-        on_tx!(self, c => sqlx::query(SET_NOTE_STATE)
+    /// Write a note's triage state and the PM's notes on it.
+    pub async fn set_state(&mut self, n: &Note) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(SET_NOTE_STATE)
             .bind(n.id.0).bind(n.state.as_str()).bind(n.wont_do_reason.as_deref()).bind(n.underlying_need.as_deref())
             .bind(n.workaround.as_deref()).bind(n.processed_by.map(|x| x.0)).bind(n.processed_at.map(|t| t.0))
             .bind(n.updated_at.0)
@@ -165,81 +154,11 @@ impl Tx {
 }
 
 impl Db {
-    /// Insert one note in its own transaction.
-    pub async fn insert_note(&self, r: NoteRecord) -> StoreResult<Note> {
-        let id = NoteId::new();
-        let mut tx = self.begin().await?;
-        tx.insert_note(id, &r).await?;
-        tx.commit().await?;
-        self.note(id).await
-    }
-
     /// A note by id.
     pub async fn note(&self, id: NoteId) -> StoreResult<Note> {
         let row: NoteRow =
             on_db!(self, p => sqlx::query_as(NOTE_BY_ID).bind(id.0).fetch_one(p).await)?;
         row.try_into()
-    }
-
-    /// Apply validated changes to a note, recording before and after.
-    pub async fn update_note(
-        &self,
-        id: NoteId,
-        ch: NoteChanges,
-        actor: Option<UserId>,
-    ) -> StoreResult<Note> {
-        let mut tx = self.begin().await?;
-        let before = tx.note(id).await?;
-        let mut n = before.clone();
-        if let Some(t) = ch.text {
-            n.text = t;
-        }
-        if let Some(s) = ch.source {
-            n.source = s;
-        }
-        if let Some(i) = ch.importance {
-            n.importance = i;
-        }
-        if ch.clear_customer {
-            n.customer_id = None;
-            n.contact_id = None;
-        }
-        if let Some(c) = ch.customer_id {
-            n.customer_id = Some(c);
-        }
-        if let Some(c) = ch.contact_id {
-            n.contact_id = Some(c);
-        }
-        if let Some(p) = ch.public_safe {
-            n.public_safe = p;
-        }
-        let tags_changed = ch.tags.is_some();
-        if let Some(t) = ch.tags {
-            n.tags = t;
-        }
-        n.updated_at = Timestamp::now();
-        on_tx!(&mut tx, c => sqlx::query(UPDATE_NOTE)
-            .bind(id.0).bind(&n.text).bind(n.source.as_str()).bind(n.importance.as_str())
-            .bind(n.customer_id.map(|x| x.0)).bind(n.contact_id.map(|x| x.0)).bind(to_json_list(&n.tags))
-            .bind(n.public_safe).bind(n.updated_at.0)
-            .execute(c).await.map(|r| r.rows_affected()))?;
-        if n.importance != before.importance || n.customer_id != before.customer_id {
-            tx.refresh_demand_of_note(id).await?;
-        }
-        if tags_changed {
-            tx.write_note_tags(id, &n.tags, true).await?;
-        }
-        tx.record(Change {
-            entity_type: "note",
-            entity_id: id.0,
-            actor,
-            action: "updated",
-            before: Some(note_fields(&before)),
-            after: Some(note_fields(&n)),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(n)
     }
 
     /// List notes matching `f`, in `sort` order, one page at a time.
@@ -366,15 +285,6 @@ fn notes_query(
     q
 }
 
-/// The fields of a note worth showing in its history.
-pub(crate) fn note_fields(n: &Note) -> serde_json::Value {
-    serde_json::json!({
-        "text": n.text, "source": n.source, "importance": n.importance,
-        "customer_id": n.customer_id, "contact_id": n.contact_id, "tags": n.tags,
-        "public_safe": n.public_safe, "state": n.state,
-    })
-}
-
 /// Every static SQL text in this file, for the prepare-everything test.
 pub const STATEMENTS: &[&str] = &[
     INSERT_NOTE,
@@ -384,5 +294,4 @@ pub const STATEMENTS: &[&str] = &[
     UPDATE_NOTE,
     SET_NOTE_STATE,
     COUNT_BY_STATE,
-    CONTACT_CUSTOMER,
 ];

@@ -6,7 +6,7 @@ use crate::error::{StoreError, StoreResult};
 /// Parse a stored vocabulary key (role, state, …) back into its enum.
 pub(crate) fn key<T: std::str::FromStr>(s: &str, what: &str) -> StoreResult<T> {
     s.parse::<T>()
-        .map_err(|_| StoreError::Corrupt(format!("unknown {what} '{s}' in database")))
+        .map_err(|_| StoreError::corrupt(format!("unknown {what} '{s}' in database")))
 }
 
 /// Read a stored JSON list of strings (tags, labels, links).

@@ -9,7 +9,7 @@ use crate::error::ApiResult;
 use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use bearing_domain::rice::{ReachMode, RiceInput};
+use bearing_domain::prioritisation::rice::{ReachMode, RiceInput};
 use bearing_domain::*;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -167,7 +167,7 @@ pub fn render_matrix(points: &[(MatrixPoint, String)]) -> String {
 mod tests {
     use super::*;
     use bearing_domain::Tally;
-    use bearing_domain::voting::priority_matrix;
+    use bearing_domain::prioritisation::session::priority_matrix;
     use uuid::Uuid;
 
     fn points(rows: &[(u128, u32, u32, &str)]) -> Vec<(MatrixPoint, String)> {

@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
 use bearing_app::prioritisation::DemandBreakdown;
-use bearing_domain::rice::{self, ReachMode, RiceInput};
+use bearing_domain::prioritisation::rice::{self, ReachMode, RiceInput};
 use bearing_domain::*;
 use serde::Deserialize;
 

@@ -8,7 +8,7 @@ use crate::html::layout::{self, Nav};
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use bearing_domain::rice::ReachMode;
+use bearing_domain::prioritisation::rice::ReachMode;
 use serde::Deserialize;
 
 /// The settings page.

@@ -130,11 +130,11 @@ backend_test!(ideas_paginate_in_every_order, |t| async move {
     // Score a few, two with the same score, so RICE order has ties and
     // unscored ideas (sorted last) as well.
     for (i, reach) in [(1, 6.0), (2, 6.0), (5, 10.0)] {
-        let rice = bearing_domain::rice::Rice::from_factors(reach, 1.0, 1.0, 2.0);
+        let rice = bearing_domain::prioritisation::rice::Rice::from_factors(reach, 1.0, 1.0, 2.0);
         db.set_rice(
             ideas[i].id,
             Some(&rice),
-            bearing_domain::rice::ReachMode::Standard,
+            bearing_domain::prioritisation::rice::ReachMode::Standard,
             None,
         )
         .await

@@ -1,9 +1,14 @@
-//! Users, their sign-in sessions and API tokens.
+//! Accounts: users, their sign-ins (a browser's cookie session, by the hash
+//! of its secret; never called a "session", which in Bearing means a
+//! prioritisation session) and API tokens. Users and tokens are created in
+//! a unit of work (`tx.accounts()`); sign-ins and token use are recorded
+//! straight on the pool: they are authentication bookkeeping, not changes
+//! to the workspace, and reading a page must not wait on a transaction.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::rows::key;
-use bearing_domain::{ApiToken, Role, Timestamp, TokenId, User, UserId};
+use bearing_domain::{ApiToken, Timestamp, TokenId, User, UserId};
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -45,26 +50,14 @@ const PASSWORD_BY_EMAIL: &str = "SELECT id, password_hash FROM users WHERE email
 const ALL_USERS: &str = "SELECT id, email, name, role, created_at FROM users ORDER BY name, id";
 const COUNT_USERS: &str = "SELECT COUNT(*) FROM users";
 const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";
-const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
-const SESSION_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
-const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
-const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+const INSERT_SIGN_IN: &str = "INSERT INTO sign_ins (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+const SIGNED_IN_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at, s.csrf_token FROM sign_ins s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
+const DELETE_SIGN_IN: &str = "DELETE FROM sign_ins WHERE token_hash = $1";
+const PURGE_SIGN_INS: &str = "DELETE FROM sign_ins WHERE expires_at <= $1";
 const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
 const TOKEN_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.created_at, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
 const TOUCH_TOKEN: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1";
 const TOKENS_OF_USER: &str = "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id";
-
-/// A user as stored, with the secret hash, for account creation.
-pub struct NewUserRecord<'a> {
-    /// Sign-in email.
-    pub email: &'a str,
-    /// Display name.
-    pub name: &'a str,
-    /// Role.
-    pub role: Role,
-    /// Argon2 PHC string.
-    pub password_hash: &'a str,
-}
 
 #[derive(sqlx::FromRow)]
 struct TokenUserRow {
@@ -78,30 +71,54 @@ struct TokenUserRow {
 const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
 
 #[derive(sqlx::FromRow)]
-struct SessionUserRow {
+struct SignedInUserRow {
     #[sqlx(flatten)]
     user: UserRow,
     csrf_token: String,
 }
 
-impl Db {
-    /// Create a user; `Conflict` if the email is taken.
-    pub async fn insert_user(&self, u: NewUserRecord<'_>) -> StoreResult<User> {
-        let id = UserId::new();
-        let now = Timestamp::now();
-        on_db!(self, p => sqlx::query(INSERT_USER)
-            .bind(id.0).bind(u.email.trim()).bind(u.email.trim().to_lowercase()).bind(u.name.trim())
-            .bind(u.role.as_str()).bind(u.password_hash).bind(now.0)
-            .execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(User {
-            id,
-            email: u.email.trim().into(),
-            name: u.name.trim().into(),
-            role: u.role,
-            created_at: now,
-        })
+/// Accounts inside a unit of work: `tx.accounts()`.
+pub struct AccountTx<'t>(&'t mut Tx);
+
+impl Tx {
+    /// Create users and tokens in this transaction.
+    pub fn accounts(&mut self) -> AccountTx<'_> {
+        AccountTx(self)
+    }
+}
+
+impl AccountTx<'_> {
+    /// Create a user with the argon2 PHC string of their password;
+    /// `Conflict` if the email is taken.
+    pub async fn insert_user(&mut self, u: &User, password_hash: &str) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_USER)
+            .bind(u.id.0).bind(&u.email).bind(u.email.to_lowercase()).bind(&u.name)
+            .bind(u.role.as_str()).bind(password_hash).bind(u.created_at.0)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
+    /// Record an API token by the hash of its secret.
+    pub async fn insert_token(&mut self, t: &ApiToken, token_hash: &str) -> StoreResult<()> {
+        on_tx!(&mut *self.0, c => sqlx::query(INSERT_TOKEN).bind(t.id.0).bind(t.user_id.0).bind(&t.name).bind(token_hash).bind(t.created_at.0).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// A user, read inside the transaction.
+    pub async fn user(&mut self, id: UserId) -> StoreResult<User> {
+        let row: UserRow =
+            on_tx!(&mut *self.0, c => sqlx::query_as(USER_BY_ID).bind(id.0).fetch_one(c).await)?;
+        row.try_into()
+    }
+
+    /// Every user, read inside the transaction.
+    pub async fn users(&mut self) -> StoreResult<Vec<User>> {
+        let rows: Vec<UserRow> = on_tx!(&mut *self.0, c => sqlx::query_as(ALL_USERS).fetch_all(c).await)?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+}
+
+impl Db {
     /// A user by id.
     pub async fn user(&self, id: UserId) -> StoreResult<User> {
         let row: UserRow =
@@ -142,8 +159,8 @@ impl Db {
         Ok(on_db!(self, p => sqlx::query_scalar(COUNT_USERS).fetch_one(p).await)?)
     }
 
-    /// Record a sign-in session by the hash of its secret.
-    pub async fn insert_session(
+    /// Record a sign-in by the hash of its secret.
+    pub async fn insert_sign_in(
         &self,
         token_hash: &str,
         user: UserId,
@@ -151,46 +168,27 @@ impl Db {
         expires_at: Timestamp,
     ) -> StoreResult<()> {
         let now = Timestamp::now();
-        on_db!(self, p => sqlx::query(INSERT_SESSION).bind(token_hash).bind(user.0).bind(csrf).bind(now.0).bind(expires_at.0).execute(p).await.map(|r| r.rows_affected()))?;
+        on_db!(self, p => sqlx::query(INSERT_SIGN_IN).bind(token_hash).bind(user.0).bind(csrf).bind(now.0).bind(expires_at.0).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    /// The user and CSRF token of a live session.
-    pub async fn session_user(&self, token_hash: &str) -> StoreResult<(User, String)> {
-        let row: SessionUserRow = on_db!(self, p => sqlx::query_as(SESSION_USER).bind(token_hash).bind(Timestamp::now().0).fetch_one(p).await)?;
+    /// The user and CSRF token of a live sign-in.
+    pub async fn signed_in_user(&self, token_hash: &str) -> StoreResult<(User, String)> {
+        let row: SignedInUserRow = on_db!(self, p => sqlx::query_as(SIGNED_IN_USER).bind(token_hash).bind(Timestamp::now().0).fetch_one(p).await)?;
         Ok((row.user.try_into()?, row.csrf_token))
     }
 
-    /// End a session.
-    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        on_db!(self, p => sqlx::query(DELETE_SESSION).bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
+    /// End a sign-in.
+    pub async fn delete_sign_in(&self, token_hash: &str) -> StoreResult<()> {
+        on_db!(self, p => sqlx::query(DELETE_SIGN_IN).bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    /// Remove expired sessions.
-    pub async fn purge_sessions(&self) -> StoreResult<u64> {
+    /// Remove expired sign-ins.
+    pub async fn purge_sign_ins(&self) -> StoreResult<u64> {
         Ok(
-            on_db!(self, p => sqlx::query(PURGE_SESSIONS).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()))?,
+            on_db!(self, p => sqlx::query(PURGE_SIGN_INS).bind(Timestamp::now().0).execute(p).await.map(|r| r.rows_affected()))?,
         )
-    }
-
-    /// Record an API token by the hash of its secret.
-    pub async fn insert_token(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-    ) -> StoreResult<ApiToken> {
-        let id = TokenId::new();
-        let now = Timestamp::now();
-        on_db!(self, p => sqlx::query(INSERT_TOKEN).bind(id.0).bind(user.0).bind(name).bind(token_hash).bind(now.0).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(ApiToken {
-            id,
-            user_id: user,
-            name: name.into(),
-            created_at: now,
-            last_used_at: None,
-        })
     }
 
     /// The user an API token acts as, marking the token used (to within
@@ -232,10 +230,10 @@ pub const STATEMENTS: &[&str] = &[
     ALL_USERS,
     COUNT_USERS,
     SET_PASSWORD,
-    INSERT_SESSION,
-    SESSION_USER,
-    DELETE_SESSION,
-    PURGE_SESSIONS,
+    INSERT_SIGN_IN,
+    SIGNED_IN_USER,
+    DELETE_SIGN_IN,
+    PURGE_SIGN_INS,
     INSERT_TOKEN,
     TOKEN_USER,
     TOUCH_TOKEN,

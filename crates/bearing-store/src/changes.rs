@@ -1,8 +1,12 @@
-//! The activity log: every change, who made it, and the state before and after.
+//! The one change hook's storage: every mutation calls [`Tx::record`] with
+//! a typed [`Change`] inside the transaction that makes it, so the record
+//! can never disagree with the data. Today a change becomes an entry in the
+//! activity log; the audit log, the notification outbox and webhooks will
+//! be written from the same call, in the same transaction.
 
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
-use bearing_domain::{Activity, ActivityId, Timestamp, UserId};
+use bearing_domain::{Activity, ActivityId, Change, Timestamp, UserId};
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -20,31 +24,17 @@ struct ActivityRow {
 const INSERT_ACTIVITY: &str = "INSERT INTO activity (id, entity_type, entity_id, actor_id, action, before_json, after_json, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 const ACTIVITY_OF: &str = "SELECT id, entity_type, entity_id, actor_id, action, before_json, after_json, at FROM activity WHERE entity_id = $1 ORDER BY id DESC LIMIT $2";
 
-/// One change to record.
-pub struct Change<'a> {
-    /// Kind of entity: `note`, `idea`, `customer`, …
-    pub entity_type: &'a str,
-    /// Its id.
-    pub entity_id: Uuid,
-    /// Who did it.
-    pub actor: Option<UserId>,
-    /// What happened.
-    pub action: &'a str,
-    /// Relevant fields before.
-    pub before: Option<serde_json::Value>,
-    /// Relevant fields after.
-    pub after: Option<serde_json::Value>,
-}
-
 impl Tx {
-    /// Record a change inside the transaction that makes it, so the log can
-    /// never disagree with the data.
-    pub async fn record(&mut self, c: Change<'_>) -> StoreResult<()> {
-        let before = c.before.map(|v| v.to_string());
-        let after = c.after.map(|v| v.to_string());
+    /// Record `change`, made in this transaction. The one place every
+    /// change passes through: what follows from a change (activity today;
+    /// audit, notifications and webhooks to come) starts here.
+    pub async fn record(&mut self, change: &Change) -> StoreResult<()> {
+        let before = change.before.as_ref().map(|v| v.to_string());
+        let after = change.after.as_ref().map(|v| v.to_string());
         on_tx!(self, conn => sqlx::query(INSERT_ACTIVITY)
-            .bind(ActivityId::new().0).bind(c.entity_type).bind(c.entity_id).bind(c.actor.map(|a| a.0))
-            .bind(c.action).bind(before).bind(after).bind(Timestamp::now().0)
+            .bind(ActivityId::new().0).bind(change.entity.as_str()).bind(change.entity_id)
+            .bind(change.actor.map(|a| a.0)).bind(change.action.as_str()).bind(before).bind(after)
+            .bind(Timestamp::now().0)
             .execute(conn).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
