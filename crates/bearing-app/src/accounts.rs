@@ -1,14 +1,18 @@
-//! Accounts: users, password sign-in with argon2, sessions and API tokens.
-//! Secrets (session and token values) are random 32-byte strings; only their
-//! SHA-256 is stored, so a database leak does not leak live credentials.
+//! Accounts: users, password sign-in with argon2, sign-ins (a browser's
+//! cookie; "session" in Bearing means a prioritisation session) and API
+//! tokens. Secrets (sign-in and token values) are random 32-byte strings;
+//! only their SHA-256 is stored, so a database leak does not leak live
+//! credentials.
 
 use crate::{Actor, App, AppError, AppResult};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
-use bearing_domain::{ApiToken, Role, Timestamp, User, ValidationError, looks_like_email};
-use bearing_store::users::NewUserRecord;
+use bearing_domain::{
+    ApiToken, Change, ChangeAction, EntityKind, Role, Timestamp, TokenId, User, UserId,
+    ValidationError, looks_like_email,
+};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -33,9 +37,9 @@ fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(format!("hashing password: {e}")))
 }
 
-/// A new sign-in session: the cookie secret and the CSRF token for forms.
+/// A new sign-in: the cookie secret and the CSRF token for forms.
 #[derive(Clone, Debug)]
-pub struct NewSession {
+pub struct NewSignIn {
     /// Goes in the session cookie.
     pub secret: String,
     /// Goes in every form.
@@ -67,24 +71,35 @@ impl App {
             return Err(ValidationError::new("password", "use at least 8 characters").into());
         }
         let hash = hash_password(password)?;
-        self.db
-            .insert_user(NewUserRecord {
-                email,
-                name,
-                role,
-                password_hash: &hash,
-            })
+        let user = User {
+            id: UserId::new(),
+            email: email.trim().into(),
+            name: name.trim().into(),
+            role,
+            created_at: Timestamp::now(),
+        };
+        let mut tx = self.db.begin().await?;
+        tx.accounts()
+            .insert_user(&user, &hash)
             .await
             .map_err(|e| match AppError::from(e) {
                 AppError::Conflict(_) => {
                     AppError::Conflict(format!("a user with email {email} already exists"))
                 }
                 other => other,
-            })
+            })?;
+        tx.record(
+            &Change::new(EntityKind::User, user.id, ChangeAction::Created, None).after(
+                serde_json::json!({"email": user.email, "name": user.name, "role": user.role}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
-    /// Check an email and password; on success open a session.
-    pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<NewSession> {
+    /// Check an email and password; on success record a sign-in.
+    pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<NewSignIn> {
         let bad =
             || AppError::Unauthorized("that email and password do not match an account".into());
         let (id, hash) = self.db.password_hash(email).await.map_err(|_| bad())?;
@@ -97,34 +112,50 @@ impl App {
         let csrf = random_secret();
         let expires = Timestamp(Timestamp::now().0 + self.config.session_hours * 3_600_000);
         self.db
-            .insert_session(&hash_secret(&secret), id, &csrf, expires)
+            .insert_sign_in(&hash_secret(&secret), id, &csrf, expires)
             .await?;
-        Ok(NewSession { secret, csrf, user })
+        Ok(NewSignIn { secret, csrf, user })
     }
 
-    /// The actor and CSRF token behind a session cookie.
-    pub async fn session(&self, secret: &str) -> AppResult<(Actor, String)> {
+    /// The actor and CSRF token behind a sign-in cookie.
+    pub async fn signed_in(&self, secret: &str) -> AppResult<(Actor, String)> {
         let (user, csrf) = self
             .db
-            .session_user(&hash_secret(secret))
+            .signed_in_user(&hash_secret(secret))
             .await
             .map_err(|_| AppError::Unauthorized("your session has ended; sign in again".into()))?;
         Ok((Actor { user }, csrf))
     }
 
-    /// End a session.
+    /// End a sign-in.
     pub async fn sign_out(&self, secret: &str) -> AppResult<()> {
-        Ok(self.db.delete_session(&hash_secret(secret)).await?)
+        Ok(self.db.delete_sign_in(&hash_secret(secret)).await?)
+    }
+
+    /// Remove expired sign-ins; returns how many.
+    pub async fn purge_sign_ins(&self) -> AppResult<u64> {
+        Ok(self.db.purge_sign_ins().await?)
     }
 
     /// Make an API token for a user; returns the record and the secret,
     /// which is shown once and never stored.
     pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
         let secret = format!("brg_{}", random_secret());
-        let t = self
-            .db
-            .insert_token(user.id, name.trim(), &hash_secret(&secret))
-            .await?;
+        let t = ApiToken {
+            id: TokenId::new(),
+            user_id: user.id,
+            name: name.trim().into(),
+            created_at: Timestamp::now(),
+            last_used_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        tx.accounts().insert_token(&t, &hash_secret(&secret)).await?;
+        tx.record(
+            &Change::new(EntityKind::ApiToken, t.id, ChangeAction::Created, Some(user.id))
+                .after(serde_json::json!({"name": t.name})),
+        )
+        .await?;
+        tx.commit().await?;
         Ok((t, secret))
     }
 

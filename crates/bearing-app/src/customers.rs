@@ -1,34 +1,58 @@
 //! Customers and contacts: add, change, list, and show what they asked for.
 
+use crate::unit::{check_user, refresh_demand_of_customer};
 use crate::views::*;
 use crate::{Actor, App, AppError, AppResult, missing_ref};
 use bearing_domain::*;
+
+/// A taken customer name, as the person who typed it should read it.
+fn name_taken(e: AppError) -> AppError {
+    match e {
+        AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
+            "name",
+            "a customer with that name already exists",
+        )),
+        other => other,
+    }
+}
 
 impl App {
     /// Add a customer.
     pub async fn create_customer(&self, actor: &Actor, input: NewCustomer) -> AppResult<Customer> {
         actor.must_contribute()?;
         let input = input.validate()?;
+        let mut tx = self.db.begin().await?;
         if let Some(o) = input.owner_id {
-            self.db
-                .user(o)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref("owner_id", "user"))?;
+            check_user(&mut tx, o, "owner_id").await?;
         }
-        self.db
-            .insert_customer(input, actor.id())
-            .await
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
-                    "name",
-                    "a customer with that name already exists",
-                )),
-                other => other,
-            })
+        let c = Customer::added(CustomerId::new(), input, Timestamp::now());
+        self.insert_customer_in(&mut tx, actor.id(), &c).await?;
+        tx.commit().await?;
+        Ok(c)
     }
 
-    /// Change a customer.
+    /// Insert a customer and record it, inside a workflow's unit of work.
+    pub(crate) async fn insert_customer_in(
+        &self,
+        tx: &mut bearing_store::Tx,
+        actor: Option<UserId>,
+        c: &Customer,
+    ) -> AppResult<()> {
+        tx.customers()
+            .insert(c)
+            .await
+            .map_err(AppError::from)
+            .map_err(name_taken)?;
+        tx.record(
+            &Change::new(EntityKind::Customer, c.id, ChangeAction::Created, actor)
+                .after(serde_json::json!({"name": c.name, "arr": c.arr, "segment": c.segment})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Change a customer. A new ARR moves the demand of every idea the
+    /// customer asked for, in the same transaction.
     pub async fn update_customer(
         &self,
         actor: &Actor,
@@ -37,24 +61,33 @@ impl App {
     ) -> AppResult<Customer> {
         actor.must_contribute()?;
         let ch = ch.validate()?;
+        let mut tx = self.db.begin().await?;
         if let Some(o) = ch.owner_id {
-            self.db
-                .user(o)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref("owner_id", "user"))?;
+            check_user(&mut tx, o, "owner_id").await?;
         }
-        self.db
-            .update_customer(id, ch, actor.id())
+        let before = tx
+            .customers()
+            .get(id)
             .await
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
-                    "name",
-                    "a customer with that name already exists",
-                )),
-                AppError::NotFound(_) => AppError::NotFound("customer".into()),
-                other => other,
-            })
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("customer"))?;
+        let after = before.with_changes(ch, Timestamp::now());
+        tx.customers()
+            .update(&after)
+            .await
+            .map_err(AppError::from)
+            .map_err(name_taken)?;
+        if after.moves_demand(&before) {
+            refresh_demand_of_customer(&mut tx, id).await?;
+        }
+        tx.record(
+            &Change::new(EntityKind::Customer, id, ChangeAction::Updated, actor.id())
+                .before(serde_json::to_value(&before).unwrap_or_default())
+                .after(serde_json::to_value(&after).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// A customer.
@@ -128,12 +161,28 @@ impl App {
     pub async fn create_contact(&self, actor: &Actor, input: NewContact) -> AppResult<Contact> {
         actor.must_contribute()?;
         let input = input.validate()?;
-        self.db
-            .customer(input.customer_id)
+        let mut tx = self.db.begin().await?;
+        tx.customers()
+            .get(input.customer_id)
             .await
             .map_err(AppError::from)
             .map_err(missing_ref("customer_id", "customer"))?;
-        Ok(self.db.insert_contact(input).await?)
+        let contact = Contact {
+            id: ContactId::new(),
+            customer_id: input.customer_id,
+            name: input.name,
+            email: input.email,
+            title: input.title,
+            created_at: Timestamp::now(),
+        };
+        tx.customers().insert_contact(&contact).await?;
+        tx.record(
+            &Change::new(EntityKind::Contact, contact.id, ChangeAction::Created, actor.id())
+                .after(serde_json::to_value(&contact).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(contact)
     }
 
     /// Change a contact.
@@ -145,11 +194,23 @@ impl App {
     ) -> AppResult<Contact> {
         actor.must_contribute()?;
         let ch = ch.validate()?;
-        self.db
-            .update_contact(id, ch, actor.id())
+        let mut tx = self.db.begin().await?;
+        let before = tx
+            .customers()
+            .contact(id)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("contact"))
+            .map_err(AppError::not_found("contact"))?;
+        let after = before.with_changes(ch);
+        tx.customers().update_contact(&after).await?;
+        tx.record(
+            &Change::new(EntityKind::Contact, id, ChangeAction::Updated, actor.id())
+                .before(serde_json::to_value(&before).unwrap_or_default())
+                .after(serde_json::to_value(&after).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// A contact.

@@ -2,9 +2,8 @@
 //! customers and contacts, PMs and contributors, ideas and a few hundred
 //! notes from every source. Loaded by `bearing demo` and `serve --demo`.
 
-use crate::{App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::*;
-use bearing_store::notes::NoteRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -140,19 +139,19 @@ impl App {
                 .await?;
             users.insert(u.email.clone(), user.id);
         }
-        let actor = Some(admin.id);
+        let actor = Actor {
+            user: admin.clone(),
+        };
         let mut areas: HashMap<String, AreaId> = HashMap::new();
         for a in &w.areas {
             let area = self
-                .db
-                .insert_area(
+                .create_area(
+                    &actor,
                     NewArea {
                         key: Some(a.key.clone()),
                         name: a.name.clone(),
                         description: a.description.clone(),
-                    }
-                    .validate()?,
-                    actor,
+                    },
                 )
                 .await?;
             areas.insert(a.key.clone(), area.id);
@@ -166,9 +165,8 @@ impl App {
                 arr: c.arr,
                 segment: c.segment,
                 owner_id: users.get(&c.owner_email).copied(),
-            }
-            .validate()?;
-            let cust = self.db.insert_customer(input, actor).await?;
+            };
+            let cust = self.create_customer(&actor, input).await?;
             customers.insert(c.name.clone(), cust.id);
             for p in &c.contacts {
                 let input = NewContact {
@@ -176,9 +174,8 @@ impl App {
                     name: p.name.clone(),
                     email: Some(p.email.clone()),
                     title: Some(p.title.clone()),
-                }
-                .validate()?;
-                let contact = self.db.insert_contact(input).await?;
+                };
+                let contact = self.create_contact(&actor, input).await?;
                 contacts.insert(p.email.clone(), contact.id);
             }
         }
@@ -200,16 +197,11 @@ impl App {
                 tracker_links: d.tracker_links.clone(),
             }
             .validate()?;
-            let id = IdeaId::new();
             // Spread creation over the last few months so lists read naturally.
-            tx.insert_idea(
-                id,
-                &input,
-                users.get(&d.owner_email).copied(),
-                Timestamp(now.0 - (200 - i as i64) * 3_600_000 * 12),
-            )
-            .await?;
-            ideas.insert(d.key.clone(), id);
+            let at = Timestamp(now.0 - (200 - i as i64) * 3_600_000 * 12);
+            let by = users.get(&d.owner_email).copied();
+            let idea = self.create_idea_in(&mut tx, by, input, at, "").await?;
+            ideas.insert(d.key.clone(), idea.id);
         }
         let mut sorted: Vec<&DemoNote> = w.notes.iter().collect();
         sorted.sort_by_key(|n| -n.days_ago);
@@ -231,34 +223,31 @@ impl App {
                 Timestamp(now.0 - n.days_ago * 86_400_000 - (i as i64 % 24) * 3_600_000);
             let reporter = users.get(&n.reporter_email).copied();
             // Ids are time-ordered, so make them from the note's own time.
-            let id = NoteId(uuid_at(created_at));
-            tx.insert_note(
-                id,
-                &NoteRecord {
-                    input,
-                    reporter,
-                    state: NoteState::Unprocessed,
-                    wont_do_reason: None,
-                    created_at,
-                },
-            )
-            .await?;
+            let mut note = Note::logged(
+                NoteId(uuid_at(created_at)),
+                input,
+                reporter,
+                NoteState::Unprocessed,
+                None,
+                created_at,
+            );
+            self.insert_note_in(&mut tx, &note).await?;
             for l in &n.links {
                 if let Some(idea) = ideas.get(&l.idea) {
-                    tx.link(id, *idea, l.excerpt.as_deref(), reporter).await?;
+                    self.link_in(&mut tx, reporter, note.id, *idea, l.excerpt.as_deref(), created_at)
+                        .await?;
                 }
             }
             if n.state != NoteState::Unprocessed {
-                let mut note = tx.note(id).await?;
                 note.state = n.state;
                 note.wont_do_reason = n.wont_do_reason.clone();
                 note.processed_by = reporter;
                 note.processed_at = Some(created_at);
-                tx.set_note_state(&note).await?;
+                tx.notes().set_state(&note).await?;
             }
         }
+        self.score_demo_ideas(&mut tx, &w.ideas, &ideas, &actor).await?;
         tx.commit().await?;
-        self.score_demo_ideas(&w.ideas, &ideas, admin.id).await?;
         Ok(DemoSummary {
             admin,
             loaded: true,
@@ -275,9 +264,10 @@ impl App {
     /// a few stay unscored, as in a real workspace.
     async fn score_demo_ideas(
         &self,
+        tx: &mut bearing_store::Tx,
         demo: &[DemoIdea],
         ids: &HashMap<String, IdeaId>,
-        admin: UserId,
+        admin: &Actor,
     ) -> AppResult<()> {
         use bearing_domain::prioritisation::rice::{CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH};
         for (k, d) in demo.iter().enumerate() {
@@ -290,8 +280,7 @@ impl App {
             let confidence = CONFIDENCE[k % CONFIDENCE.len()].0;
             let effort = d.effort_months.unwrap_or(((k % 6) + 1) as f64);
             let rice = Rice::from_factors(reach, impact, confidence, effort);
-            self.db
-                .set_rice(*id, Some(&rice), ReachMode::Standard, Some(admin))
+            crate::prioritisation::set_rice_in(tx, admin, *id, Some(&rice), ReachMode::Standard)
                 .await?;
         }
         Ok(())

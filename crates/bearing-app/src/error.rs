@@ -1,7 +1,7 @@
 //! Application errors: few, stable kinds that the web layer maps to HTTP
 //! statuses and the CLI to messages. Internal causes are logged, not shown.
 
-use bearing_domain::ValidationError;
+use bearing_domain::{Refusal, RefusalKind, ValidationError};
 use bearing_store::StoreError;
 
 /// What went wrong in a use case.
@@ -19,7 +19,8 @@ pub enum AppError {
     /// Input broke a rule.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    /// A unique value is taken.
+    /// The request clashes with how things stand (a taken name, a closed
+    /// session, …).
     #[error("{0}")]
     Conflict(String),
     /// The database is busy; retry.
@@ -37,19 +38,17 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound("the requested item".into()),
-            StoreError::Conflict(m) => AppError::Conflict(format!("already exists ({m})")),
-            StoreError::Constraint(m) => AppError::Invalid(ValidationError::new(
-                m.split_once(':')
-                    .map(|(f, _)| f)
-                    .filter(|f| !f.contains(' '))
-                    .unwrap_or(""),
-                m.split_once(':')
-                    .filter(|(f, _)| !f.contains(' '))
-                    .map(|(_, r)| r.trim().to_string())
-                    .unwrap_or(m.clone()),
+            StoreError::Conflict { what } => AppError::Conflict(format!("that {what} already exists")),
+            StoreError::Invalid { field, reason } => AppError::Invalid(ValidationError::new(
+                field,
+                if field.is_empty() {
+                    reason
+                } else {
+                    format!("{field} {reason}")
+                },
             )),
             StoreError::Busy => AppError::Busy,
-            other => AppError::Internal(other.to_string()),
+            StoreError::Backend(cause) => AppError::Internal(cause.to_string()),
         }
     }
 }
@@ -60,6 +59,18 @@ impl AppError {
         move |e| match e {
             AppError::NotFound(_) => AppError::NotFound(what.to_string()),
             other => other,
+        }
+    }
+
+    /// The answer to a refusal from any aggregate's rules: its message,
+    /// and the kind its rule gives it.
+    pub fn refused(r: &impl Refusal) -> AppError {
+        let message = r.to_string();
+        match r.kind() {
+            RefusalKind::Invalid { field } => AppError::Invalid(ValidationError::new(field, message)),
+            RefusalKind::Conflict => AppError::Conflict(message),
+            RefusalKind::Forbidden => AppError::Forbidden(message),
+            RefusalKind::NotFound { what } => AppError::NotFound(what.into()),
         }
     }
 }

@@ -12,15 +12,12 @@
 //! Drafts of people who never submitted are never shown or aggregated.
 
 use crate::{Actor, App, AppError, AppResult};
-use bearing_domain::prioritisation::exercise::{ExerciseResult, Scorecard, aggregate};
+use crate::prioritisation::set_rice_in;
+use bearing_domain::prioritisation::exercise::*;
 use bearing_domain::*;
-use bearing_store::exercises::{NewExerciseRecord, Refusal};
+use bearing_store::Tx;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
-
-pub use bearing_store::exercises::{
-    Exercise, ExerciseId, ExerciseState, ExerciseSummary, Participant, StoredScorecard,
-};
+use std::collections::HashSet;
 
 /// The most ideas one exercise may cover.
 pub const MAX_EXERCISE_IDEAS: usize = 50;
@@ -116,48 +113,34 @@ fn dedup<T: Copy + Eq + std::hash::Hash>(ids: &[T]) -> Vec<T> {
     ids.iter().copied().filter(|i| seen.insert(*i)).collect()
 }
 
-impl App {
-    /// Turn a store refusal into the error people see.
-    async fn refused(&self, r: Refusal) -> AppError {
-        match r {
-            Refusal::NotParticipant => {
-                AppError::Forbidden("only people invited to this exercise can score it".into())
-            }
-            Refusal::Closed => AppError::Conflict(
-                "this exercise is closed; its scores can no longer change".into(),
-            ),
-            Refusal::AlreadySubmitted => AppError::Conflict(
-                "you have already submitted your scores for this exercise; they can no longer be changed"
-                    .into(),
-            ),
-            Refusal::IdeaNotInExercise => AppError::NotFound("idea in this exercise".into()),
-            Refusal::Unscored(ids) => {
-                let titles: HashMap<IdeaId, String> = self
-                    .db
-                    .ideas_by_ids(&ids)
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|i| (i.id, i.title))
-                    .collect();
-                let names: Vec<String> = ids
-                    .iter()
-                    .map(|id| match titles.get(id) {
-                        Some(t) => format!("\"{t}\" ({id})"),
-                        None => id.to_string(),
-                    })
-                    .collect();
-                AppError::Invalid(ValidationError::new(
-                    "scores",
-                    format!(
-                        "score every idea before submitting; still missing: {}",
-                        names.join(", ")
-                    ),
-                ))
-            }
-        }
-    }
+/// The answer to an exercise refusal.
+fn refused(r: ExerciseRefusal) -> AppError {
+    AppError::refused(&r)
+}
 
+/// Check `user` may change their scorecards now, holding the exercise
+/// while it is open and the participant while unsubmitted: the first
+/// failing check is the refusal.
+async fn guard_scoring(tx: &mut Tx, id: ExerciseId, user: UserId) -> AppResult<Exercise> {
+    let exercise = tx
+        .exercises()
+        .get(id)
+        .await
+        .map_err(AppError::from)
+        .map_err(AppError::not_found("exercise"))?;
+    if tx.exercises().participant(id, user).await?.is_none() {
+        return Err(refused(ExerciseRefusal::NotParticipant));
+    }
+    if !tx.exercises().lock_open(id).await? {
+        return Err(refused(ExerciseRefusal::Closed));
+    }
+    if !tx.exercises().lock_unsubmitted(id, user).await? {
+        return Err(refused(ExerciseRefusal::AlreadySubmitted));
+    }
+    Ok(exercise)
+}
+
+impl App {
     /// An exercise by id.
     pub async fn exercise(&self, id: ExerciseId) -> AppResult<Exercise> {
         self.db
@@ -227,16 +210,27 @@ impl App {
         )
         .await?;
         let reach_mode = self.reach_mode().await?;
-        Ok(self
-            .db
-            .insert_exercise(NewExerciseRecord {
-                title,
-                ideas: &ideas,
-                participants: &invited,
-                reach_mode,
-                created_by: actor.id(),
-            })
-            .await?)
+        let exercise = Exercise {
+            id: ExerciseId::new(),
+            title: title.to_string(),
+            created_by: actor.id(),
+            state: ExerciseState::Open,
+            reach_mode,
+            created_at: Timestamp::now(),
+            closed_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        tx.exercises().insert(&exercise, &ideas, &invited).await?;
+        tx.record(
+            &Change::new(EntityKind::Exercise, exercise.id, ChangeAction::Created, actor.id())
+                .after(serde_json::json!({
+                    "title": exercise.title, "reach_mode": exercise.reach_mode.as_str(),
+                    "ideas": ideas, "participants": invited,
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(exercise)
     }
 
     /// The exercises the actor was invited to, newest first.
@@ -351,27 +345,61 @@ impl App {
             .await?
             .is_none()
         {
-            return Err(self.refused(Refusal::NotParticipant).await);
+            return Err(refused(ExerciseRefusal::NotParticipant));
         }
         actor.must_contribute()?;
         let rices = cards
             .into_iter()
             .map(|(idea, input)| Ok((idea, input.validate(exercise.reach_mode)?)))
             .collect::<AppResult<Vec<_>>>()?;
-        match self.db.save_scorecards(id, actor.user.id, &rices).await? {
-            Ok(saved) => Ok(saved),
-            Err(r) => Err(self.refused(r).await),
+        let user = actor.user.id;
+        let mut tx = self.db.begin().await?;
+        guard_scoring(&mut tx, id, user).await?;
+        let now = Timestamp::now();
+        let mut saved = Vec::with_capacity(rices.len());
+        for (idea, rice) in rices {
+            if !tx.exercises().covers(id, idea).await? {
+                return Err(refused(ExerciseRefusal::IdeaNotInExercise));
+            }
+            let card = StoredScorecard {
+                idea_id: idea,
+                user_id: user,
+                rice,
+                updated_at: now,
+            };
+            tx.exercises().save_scorecard(id, &card).await?;
+            saved.push(card);
         }
+        tx.commit().await?;
+        Ok(saved)
     }
 
     /// Submit the actor's scorecards: every idea must have one. After this
     /// they are final, and the actor sees everyone's submitted scores.
     pub async fn submit_exercise(&self, actor: &Actor, id: ExerciseId) -> AppResult<Timestamp> {
-        self.exercise(id).await?;
-        match self.db.submit_scorecards(id, actor.user.id).await? {
-            Ok(at) => Ok(at),
-            Err(r) => Err(self.refused(r).await),
+        let user = actor.user.id;
+        let mut tx = self.db.begin().await?;
+        guard_scoring(&mut tx, id, user).await?;
+        let unscored = tx.exercises().unscored(id, user).await?;
+        if !unscored.is_empty() {
+            let mut named = Vec::with_capacity(unscored.len());
+            for i in unscored {
+                let title = tx.ideas().get(i).await.map(|i| i.title).unwrap_or_default();
+                named.push((i, title));
+            }
+            return Err(refused(ExerciseRefusal::Unscored(named)));
         }
+        let now = Timestamp::now();
+        tx.exercises().submit(id, user, now).await?;
+        tx.record(&Change::new(
+            EntityKind::Exercise,
+            id,
+            ChangeAction::Submitted,
+            actor.id(),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(now)
     }
 
     /// Close an exercise (the PM who opened it, or an admin): scoring ends
@@ -384,13 +412,23 @@ impl App {
                 "only the PM who opened this exercise, or an admin, can close it".into(),
             ));
         }
-        match self.db.close_exercise(id, actor.id()).await? {
-            Ok(e) => Ok(e),
-            Err(Refusal::Closed) => {
-                Err(AppError::Conflict("this exercise is already closed".into()))
-            }
-            Err(r) => Err(self.refused(r).await),
+        let mut tx = self.db.begin().await?;
+        let now = Timestamp::now();
+        if !tx.exercises().close(id, now).await? {
+            return Err(AppError::Conflict("this exercise is already closed".into()));
         }
+        tx.record(
+            &Change::new(EntityKind::Exercise, id, ChangeAction::Closed, actor.id())
+                .before(serde_json::json!({"state": ExerciseState::Open.as_str()}))
+                .after(serde_json::json!({"state": ExerciseState::Closed.as_str()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Exercise {
+            state: ExerciseState::Closed,
+            closed_at: Some(now),
+            ..exercise
+        })
     }
 
     /// Adopt a closed exercise's aggregate as the idea's RICE (the PM who
@@ -443,16 +481,22 @@ impl App {
             )
             .into());
         };
-        self.db
-            .set_rice(
-                idea,
-                Some(&result.aggregate),
-                exercise.reach_mode,
-                actor.id(),
-            )
+        let mut tx = self.db.begin().await?;
+        tx.ideas()
+            .lock(idea)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))
+            .map_err(AppError::not_found("idea"))?;
+        let adopted = set_rice_in(
+            &mut tx,
+            actor,
+            idea,
+            Some(&result.aggregate),
+            exercise.reach_mode,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(adopted)
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::{App, AppResult};
 use bearing_domain::*;
-use bearing_store::notes::NoteRecord;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use std::sync::Arc;
@@ -15,6 +14,21 @@ use std::sync::Arc;
 pub const BATCH: usize = 10_000;
 
 impl App {
+    /// An admin to act as for bulk work done from the command line.
+    pub(crate) async fn workspace_admin(&self) -> AppResult<crate::Actor> {
+        self.db
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.role == Role::Admin)
+            .map(|user| crate::Actor { user })
+            .ok_or_else(|| {
+                crate::AppError::NotFound(
+                    "an admin account (make one with `bearing user create --admin`)".into(),
+                )
+            })
+    }
+
     /// Before generating: an empty workspace gets the demo loaded, so the
     /// generated rows have customers and reporters to point at.
     pub async fn prepare_generation(&self) -> AppResult<()> {
@@ -100,7 +114,7 @@ fn batch(
     texts: &[String],
     customers: &[CustomerId],
     reporters: &[UserId],
-) -> Vec<(NoteId, NoteRecord)> {
+) -> Vec<Note> {
     let size = (n - done).min(BATCH as u64) as usize;
     let mut rng = rand::rng();
     (0..size)
@@ -123,8 +137,7 @@ fn batch(
                 55..=92 => NoteState::Processed,
                 _ => NoteState::WontDo,
             };
-            let rec = NoteRecord {
-                input: NewNote {
+            let input = NewNote {
                     text,
                     source: *NoteSource::ALL
                         .choose(&mut rng)
@@ -136,14 +149,16 @@ fn batch(
                     contact_id: None,
                     tags: vec![],
                     public_safe: rng.random_bool(0.3),
-                },
-                reporter: reporters.choose(&mut rng).copied(),
+            };
+            Note::logged(
+                NoteId(crate::demo::uuid_at(created_at)),
+                input,
+                reporters.choose(&mut rng).copied(),
                 state,
-                wont_do_reason: (state == NoteState::WontDo)
+                (state == NoteState::WontDo)
                     .then(|| "Out of scope for the product direction.".to_string()),
                 created_at,
-            };
-            (NoteId(crate::demo::uuid_at(created_at)), rec)
+            )
         })
         .collect()
 }
@@ -167,17 +182,17 @@ impl App {
         let area = match self.db.area_by_key(BENCH_AREA_KEY).await {
             Ok(a) => a,
             Err(_) => {
+                let admin = self.workspace_admin().await?;
                 let input = NewArea {
                     key: Some(BENCH_AREA_KEY.into()),
                     name: "Ranking benchmark".into(),
                     description: "Synthetic ideas for benchmarks".into(),
-                }
-                .validate()?;
-                self.db.insert_area(input, None).await?
+                };
+                self.create_area(&admin, input).await?
             }
         };
         let titles = crate::demo::demo_idea_titles();
-        self.db.ensure_board_ranks(area.id).await?;
+        self.ensure_board_ranks(area.id).await?;
         let start_rank = self
             .db
             .board(
@@ -265,7 +280,7 @@ impl App {
                 done += size as u64;
                 progress("links", done);
             }
-            self.db.refresh_all_demand().await?;
+            self.refresh_all_demand().await?;
             progress("demand", links as u64);
         }
         Ok(area)

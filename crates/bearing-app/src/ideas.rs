@@ -1,67 +1,72 @@
 //! Ideas, areas and comments: create, change, list and show with who asked.
 
+use crate::unit::{bottom_rank, check_idea_refs, live_idea};
 use crate::views::*;
-use crate::{Actor, App, AppError, AppResult, missing_ref};
+use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::*;
 use std::collections::HashMap;
 
 impl App {
-    pub(crate) async fn check_idea_refs(
-        &self,
-        area: Option<AreaId>,
-        owner: Option<UserId>,
-        prefix: &str,
-    ) -> AppResult<()> {
-        if let Some(a) = area {
-            self.db
-                .area(a)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref(&format!("{prefix}area_id"), "area"))?;
-        }
-        if let Some(o) = owner {
-            self.db
-                .user(o)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref(&format!("{prefix}owner_id"), "user"))?;
-        }
-        Ok(())
-    }
-
-    /// Refuse to change an idea that was merged away: the work belongs on
-    /// the idea it was merged into, which the message names.
-    pub(crate) async fn ensure_live(&self, idea: IdeaId, field: &str) -> AppResult<()> {
-        match self.db.merged_into(idea).await? {
-            None => Ok(()),
-            Some(survivor) => Err(ValidationError::new(
-                field,
-                format!("idea {idea} was merged into {survivor}; make the change there"),
-            )
-            .into()),
-        }
-    }
-
-    /// Create an idea.
+    /// Create an idea, at the bottom of its area's board.
     pub async fn create_idea(&self, actor: &Actor, input: NewIdea) -> AppResult<Idea> {
         actor.must_manage()?;
         let input = input.validate()?;
-        self.check_idea_refs(input.area_id, input.owner_id, "")
-            .await?;
-        Ok(self.db.insert_idea(input, actor.id()).await?)
+        let mut tx = self.db.begin().await?;
+        let idea = self.create_idea_in(&mut tx, actor.id(), input, Timestamp::now(), "").await?;
+        tx.commit().await?;
+        Ok(idea)
     }
 
-    /// Change an idea.
+    /// Create an idea inside a workflow's unit of work (processing a note
+    /// creates one too); errors name fields with `prefix`.
+    pub(crate) async fn create_idea_in(
+        &self,
+        tx: &mut bearing_store::Tx,
+        by: Option<UserId>,
+        input: NewIdea,
+        at: Timestamp,
+        prefix: &str,
+    ) -> AppResult<Idea> {
+        check_idea_refs(tx, input.area_id, input.owner_id, prefix).await?;
+        let rank = match input.area_id {
+            Some(a) => Some(bottom_rank(tx, a).await?),
+            None => None,
+        };
+        let idea = Idea::created(IdeaId::new(), input, rank, at);
+        tx.ideas().insert(&idea).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, idea.id, ChangeAction::Created, by)
+                .after(serde_json::json!({"title": idea.title, "status": idea.status})),
+        )
+        .await?;
+        Ok(idea)
+    }
+
+    /// Change an idea. Moving it to another area puts it at the bottom of
+    /// that area's board; a new effort re-scores its RICE.
     pub async fn update_idea(&self, actor: &Actor, id: IdeaId, ch: IdeaChanges) -> AppResult<Idea> {
         actor.must_manage()?;
         let ch = ch.validate()?;
-        self.ensure_live(id, "id").await?;
-        self.check_idea_refs(ch.area_id, ch.owner_id, "").await?;
-        self.db
-            .update_idea(id, ch, actor.id())
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))
+        let labels_changed = ch.labels.is_some();
+        let mut tx = self.db.begin().await?;
+        let before = live_idea(&mut tx, id, "id").await?;
+        check_idea_refs(&mut tx, ch.area_id, ch.owner_id, "").await?;
+        let mut after = before.with_changes(ch, Timestamp::now());
+        if before.changed_area(&after) {
+            after.board_rank = match after.area_id {
+                Some(a) => Some(bottom_rank(&mut tx, a).await?),
+                None => None,
+            };
+        }
+        tx.ideas().update(&after, labels_changed).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, id, ChangeAction::Updated, actor.id())
+                .before(before.history_fields())
+                .after(after.history_fields()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// An idea.
@@ -203,12 +208,26 @@ impl App {
     ) -> AppResult<Comment> {
         actor.must_contribute()?;
         let input = input.validate()?;
-        self.ensure_live(idea, "idea_id").await?;
-        self.db
-            .insert_comment(idea, actor.id(), &input.body)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))
+        let mut tx = self.db.begin().await?;
+        live_idea(&mut tx, idea, "idea_id").await?;
+        let now = Timestamp::now();
+        let comment = Comment {
+            id: CommentId::new(),
+            idea_id: idea,
+            author_id: actor.id(),
+            body: input.body,
+            created_at: now,
+        };
+        tx.comments().insert(&comment).await?;
+        tx.followers().follow(idea, actor.user.id, now).await?;
+        tx.ideas().touch(idea, now).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, idea, ChangeAction::Commented, actor.id())
+                .after(serde_json::json!({"comment_id": comment.id})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(comment)
     }
 
     /// Edit a comment: its author may, and so may PMs and admins (to redact).
@@ -220,18 +239,30 @@ impl App {
     ) -> AppResult<Comment> {
         actor.must_contribute()?;
         let input = input.validate()?;
-        let c = self
-            .db
-            .comment(id)
+        let mut tx = self.db.begin().await?;
+        let before = tx
+            .comments()
+            .get(id)
             .await
             .map_err(AppError::from)
             .map_err(AppError::not_found("comment"))?;
-        if c.author_id != Some(actor.user.id) {
+        if before.author_id != Some(actor.user.id) {
             actor.must_manage().map_err(|_| {
                 AppError::Forbidden("only the author, a PM or an admin can edit a comment".into())
             })?;
         }
-        Ok(self.db.update_comment(id, &input.body, actor.id()).await?)
+        tx.comments().set_body(id, &input.body).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, before.idea_id, ChangeAction::EditedComment, actor.id())
+                .before(serde_json::json!({"comment_id": id, "body": before.body}))
+                .after(serde_json::json!({"comment_id": id, "body": input.body})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Comment {
+            body: input.body,
+            ..before
+        })
     }
 
     /// Comments on an idea.
@@ -242,30 +273,50 @@ impl App {
 
     /// Follow or unfollow an idea.
     pub async fn follow(&self, actor: &Actor, idea: IdeaId, follow: bool) -> AppResult<()> {
+        let mut tx = self.db.begin().await?;
         if follow {
-            self.ensure_live(idea, "idea_id").await?;
+            live_idea(&mut tx, idea, "idea_id").await?;
+            tx.followers()
+                .follow(idea, actor.user.id, Timestamp::now())
+                .await?;
+        } else {
+            tx.ideas()
+                .get(idea)
+                .await
+                .map_err(AppError::from)
+                .map_err(AppError::not_found("idea"))?;
+            tx.followers().unfollow(idea, actor.user.id).await?;
         }
-        self.db
-            .set_following(idea, actor.user.id, follow)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Create a product area.
     pub async fn create_area(&self, actor: &Actor, input: NewArea) -> AppResult<Area> {
         actor.must_manage()?;
         let input = input.validate()?;
-        self.db
-            .insert_area(input, actor.id())
-            .await
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
-                    "key",
-                    "an area with that key already exists",
-                )),
-                other => other,
-            })
+        let area = Area {
+            id: AreaId::new(),
+            key: input.key.unwrap_or_default(),
+            name: input.name,
+            description: input.description,
+            created_at: Timestamp::now(),
+        };
+        let mut tx = self.db.begin().await?;
+        tx.areas().insert(&area).await.map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
+                "key",
+                "an area with that key already exists",
+            )),
+            other => other,
+        })?;
+        tx.record(
+            &Change::new(EntityKind::Area, area.id, ChangeAction::Created, actor.id())
+                .after(serde_json::json!({"key": area.key, "name": area.name})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(area)
     }
 
     /// Rename or re-describe an area; a field left `None` keeps its value.
@@ -277,17 +328,30 @@ impl App {
         description: Option<&str>,
     ) -> AppResult<Area> {
         actor.must_manage()?;
-        let cur = self.area(id).await?;
-        let name = name.unwrap_or(&cur.name);
-        let description = description.unwrap_or(&cur.description);
-        if name.trim().is_empty() {
+        if name.is_some_and(|n| n.trim().is_empty()) {
             return Err(ValidationError::missing("name", "name is required").into());
         }
-        self.db
-            .update_area(id, name.trim(), description.trim(), actor.id())
+        let mut tx = self.db.begin().await?;
+        let before = tx
+            .areas()
+            .get(id)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("area"))
+            .map_err(AppError::not_found("area"))?;
+        let after = Area {
+            name: name.map_or(before.name.clone(), |n| n.trim().to_string()),
+            description: description.map_or(before.description.clone(), |d| d.trim().to_string()),
+            ..before.clone()
+        };
+        tx.areas().update(&after).await?;
+        tx.record(
+            &Change::new(EntityKind::Area, id, ChangeAction::Updated, actor.id())
+                .before(serde_json::json!({"name": before.name, "description": before.description}))
+                .after(serde_json::json!({"name": after.name, "description": after.description})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// An area.
@@ -297,6 +361,18 @@ impl App {
             .await
             .map_err(AppError::from)
             .map_err(AppError::not_found("area"))
+    }
+
+    /// An area by its key.
+    pub async fn area_by_key(&self, key: &str) -> AppResult<Area> {
+        self.db
+            .area_by_key(key)
+            .await
+            .map_err(AppError::from)
+            .map_err(|e| match e {
+                AppError::NotFound(_) => AppError::NotFound(format!("area with key '{key}'")),
+                other => other,
+            })
     }
 
     /// Every area.

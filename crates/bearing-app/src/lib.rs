@@ -1,6 +1,13 @@
 //! Bearing's use cases over the store: who may do what, and the workflows
-//! (log a note, process it into ideas, comment, follow). No HTTP types: the
-//! web server and the CLI both call these functions.
+//! (log a note, process it into ideas, merge ideas, move one on the board).
+//! No HTTP types: the web server and the CLI both call these functions.
+//!
+//! Every workflow that changes anything runs in one unit of work: it opens
+//! a transaction (`self.db.begin()`), checks and writes through the
+//! store's per-aggregate handles (`tx.ideas()`, …), records each change
+//! through the one change hook (`tx.record`), and commits — so a check and
+//! the write it guards cannot be separated by another request. The steps
+//! several workflows share live in `unit`.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
@@ -16,9 +23,11 @@ pub mod notes;
 pub mod prioritisation;
 pub mod search;
 pub mod sessions;
+mod unit;
 pub mod views;
 
 pub use bearing_store::{Backend, Db, DbOptions};
+pub use unit::board_refused;
 pub use error::{AppError, AppResult};
 
 use bearing_domain::{Role, User, ValidationError};
@@ -41,11 +50,11 @@ impl Default for AppConfig {
     }
 }
 
-/// The application: storage plus configuration. Cheap to clone.
+/// The application: storage plus configuration. Cheap to clone. The
+/// storage is private: everything outside this crate goes through a use case.
 #[derive(Clone, Debug)]
 pub struct App {
-    /// Storage.
-    pub db: Db,
+    db: Db,
     /// Settings.
     pub config: AppConfig,
 }
@@ -54,6 +63,21 @@ impl App {
     /// Wrap a connected, migrated database.
     pub fn new(db: Db, config: AppConfig) -> Self {
         Self { db, config }
+    }
+
+    /// Which database engine the app runs on.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Cheap liveness check of the database, for `/healthz`.
+    pub async fn ping(&self) -> AppResult<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Close every pooled connection (at shutdown).
+    pub async fn close(&self) {
+        self.db.close().await
     }
 }
 

@@ -3,6 +3,7 @@
 //! request, reclaim free space or rebuild the search indexes.
 
 use crate::{App, AppResult};
+use bearing_domain::demand_score;
 use std::time::Instant;
 
 /// What to do beyond the routine steps.
@@ -56,7 +57,7 @@ impl App {
             }
         }
         let start = Instant::now();
-        let ideas = self.db.refresh_all_demand().await?;
+        let ideas = self.refresh_all_demand().await?;
         finish(
             &format!("Recomputed demand scores ({ideas} ideas have linked notes)."),
             start,
@@ -68,6 +69,27 @@ impl App {
             start,
         );
         Ok(())
+    }
+
+    /// Recompute every idea's demand score in one pass (after bulk loads,
+    /// or in maintenance): ideas with linked notes from their signals, any
+    /// other idea back to 0. Derived data, not a change anyone made, so no
+    /// change is recorded. Returns how many ideas have linked notes.
+    pub(crate) async fn refresh_all_demand(&self) -> AppResult<u64> {
+        let all = self.db.all_demand_signals().await?;
+        let mut tx = self.db.begin().await?;
+        tx.demand().zero_unlinked().await?;
+        tx.commit().await?;
+        let mut n = 0;
+        for chunk in all.chunks(5_000) {
+            let mut tx = self.db.begin().await?;
+            for (idea, signals) in chunk {
+                tx.demand().set_score(*idea, demand_score(signals)).await?;
+                n += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(n)
     }
 
     /// After bulk loads and in maintenance: build missing ordered search

@@ -1,9 +1,13 @@
-//! Merging duplicate ideas and undoing a merge: who may (PMs and admins),
-//! how refusals read, and the views the API and pages show. The moving of
-//! rows is the store's, the rules are `bearing_domain::merge`'s.
+//! Merging duplicate ideas and undoing a merge, each in one unit of work:
+//! who may (PMs and admins), the locks, the rules
+//! (`bearing_domain::merge`), what happens to labels, RICE, the board and
+//! demand, and the views the API and pages show. Moving the rows of every
+//! table that references an idea is the store's, driven by its registry
+//! (`bearing_store::idea_refs`).
 
+use crate::unit::{bottom_rank, refresh_demand};
 use crate::{Actor, App, AppError, AppResult};
-use bearing_domain::merge::{Merge, MergeId, MergeRefusal};
+use bearing_domain::merge::*;
 use bearing_domain::*;
 
 /// A merge with the titles of both ideas, for lists and pages.
@@ -23,13 +27,7 @@ pub struct MergeView {
 }
 
 fn refused(r: MergeRefusal) -> AppError {
-    match r {
-        MergeRefusal::SameIdea => AppError::Invalid(ValidationError::new("into", r.to_string())),
-        MergeRefusal::TargetMergedAway => {
-            AppError::Invalid(ValidationError::new("into", r.to_string()))
-        }
-        other => AppError::Conflict(other.to_string()),
-    }
+    AppError::refused(&r)
 }
 
 impl App {
@@ -57,20 +55,79 @@ impl App {
         if merged == into {
             return Err(refused(MergeRefusal::SameIdea));
         }
-        self.idea(merged).await?;
-        self.db
-            .idea(into)
-            .await
-            .map_err(AppError::from)
-            .map_err(crate::missing_ref("into", "idea"))?;
-        let m = self
-            .db
-            .merge_ideas(merged, into, actor.id(), now)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))?
-            .map_err(refused)?;
-        self.merge_view(m, now).await
+        let mut tx = self.db.begin().await?;
+        // Lock both rows in id order so two opposite merges cannot deadlock.
+        let (first, second) = if merged < into {
+            (merged, into)
+        } else {
+            (into, merged)
+        };
+        for (id, field) in [(first, first == into), (second, second == into)]
+            .map(|(id, is_into)| (id, if is_into { "into" } else { "" }))
+        {
+            tx.ideas().lock(id).await.map_err(|e| match AppError::from(e) {
+                AppError::NotFound(_) if !field.is_empty() => {
+                    AppError::Invalid(ValidationError::new(field, "no idea with that id"))
+                }
+                AppError::NotFound(_) => AppError::NotFound("idea".into()),
+                other => other,
+            })?;
+        }
+        let b_into = tx.ideas().merged_into(merged).await?;
+        let a_into = tx.ideas().merged_into(into).await?;
+        check_merge(merged, b_into, into, a_into).map_err(refused)?;
+        let a = tx.ideas().get(into).await?;
+        let b = tx.ideas().get(merged).await?;
+        let (moved, dropped) = tx.merges().move_references(merged, into).await?;
+        let mut ledger = MergeLedger {
+            moved,
+            dropped,
+            merged_board_rank: b.board_rank.clone(),
+            ..MergeLedger::default()
+        };
+        let (labels, added) = union_labels(&a.labels, &b.labels);
+        if !added.is_empty() {
+            tx.ideas().set_labels(into, &labels).await?;
+        }
+        ledger.labels_added = added;
+        if let Some((rice, mode)) =
+            rice_to_adopt(a.rice.as_ref(), b.rice.as_ref(), b.rice_reach_mode)
+        {
+            tx.ideas()
+                .set_rice(into, Some(&rice), mode, Some(rice.effort_months), now)
+                .await?;
+            ledger.prior_rice = Some(PriorRice {
+                rice: a.rice.clone(),
+                reach_mode: a.rice_reach_mode,
+                effort_months: a.effort_months,
+                adopted: rice,
+            });
+        }
+        tx.ideas().mark_merged(merged, into, now).await?;
+        let m = Merge {
+            id: MergeId::new(),
+            survivor_id: into,
+            merged_id: merged,
+            actor_id: actor.id(),
+            merged_at: now,
+            unmerged_at: None,
+            unmerged_by: None,
+            ledger,
+        };
+        tx.merges().insert(&m).await?;
+        refresh_demand(&mut tx, into).await?;
+        refresh_demand(&mut tx, merged).await?;
+        let summary = m.ledger.summary();
+        for (idea, other, key) in [(into, &b, "merged_from"), (merged, &a, "merged_into")] {
+            tx.record(
+                &Change::new(EntityKind::Idea, idea, ChangeAction::Merged, actor.id()).after(
+                    serde_json::json!({"merge_id": m.id, key: {"id": other.id, "title": other.title}, "moved": summary}),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(merge_view_of(m, &[a, b], now))
     }
 
     /// Undo a merge within 30 days (PMs and admins).
@@ -86,14 +143,63 @@ impl App {
         now: Timestamp,
     ) -> AppResult<MergeView> {
         actor.must_manage()?;
-        let m = self
-            .db
-            .unmerge(id, actor.id(), now)
+        let mut tx = self.db.begin().await?;
+        let m = tx
+            .merges()
+            .get(id)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("merge"))?
-            .map_err(refused)?;
-        self.merge_view(m, now).await
+            .map_err(AppError::not_found("merge"))?;
+        let (a, b) = (m.survivor_id, m.merged_id);
+        let (first, second) = if a < b { (a, b) } else { (b, a) };
+        tx.ideas().lock(first).await?;
+        tx.ideas().lock(second).await?;
+        // Re-read under the locks: another un-merge may have won the race.
+        let m = tx.merges().get(id).await?;
+        let a_into = tx.ideas().merged_into(a).await?;
+        check_unmerge(m.merged_at, m.unmerged_at, a_into.is_some(), now).map_err(refused)?;
+        let l = &m.ledger;
+        tx.merges().restore_references(l, a, b).await?;
+        let survivor = tx.ideas().get(a).await?;
+        if !l.labels_added.is_empty() {
+            let kept = labels_after_unmerge(&survivor.labels, &l.labels_added);
+            tx.ideas().set_labels(a, &kept).await?;
+        }
+        if let Some(p) = &l.prior_rice {
+            // Only if nobody re-scored the survivor since the merge.
+            if survivor.rice.as_ref() == Some(&p.adopted) {
+                tx.ideas()
+                    .set_rice(a, p.rice.as_ref(), p.reach_mode, p.effort_months, now)
+                    .await?;
+            }
+        }
+        let merged = tx.ideas().get(b).await?;
+        let rank = match merged.area_id {
+            Some(area) => Some(bottom_rank(&mut tx, area).await?),
+            None => None,
+        };
+        tx.ideas().clear_merged(b, rank.as_deref()).await?;
+        tx.merges().mark_unmerged(id, now, actor.id()).await?;
+        refresh_demand(&mut tx, a).await?;
+        refresh_demand(&mut tx, b).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, a, ChangeAction::Unmerged, actor.id())
+                .after(serde_json::json!({"merge_id": id, "restored": {"id": b, "title": merged.title}})),
+        )
+        .await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, b, ChangeAction::Unmerged, actor.id())
+                .after(serde_json::json!({"merge_id": id, "merged_into": {"id": a, "title": survivor.title}})),
+        )
+        .await?;
+        let ideas = [tx.ideas().get(a).await?, tx.ideas().get(b).await?];
+        tx.commit().await?;
+        let m = Merge {
+            unmerged_at: Some(now),
+            unmerged_by: actor.id(),
+            ..m
+        };
+        Ok(merge_view_of(m, &ideas, now))
     }
 
     /// One merge.

@@ -1,68 +1,82 @@
-//! Notes: log feedback, change it, list the inbox, and process it into ideas.
+//! Notes: log feedback, change it, list the inbox, and process it into
+//! ideas (link, create, decline) in one unit of work.
 
+use crate::unit::{self, check_note_refs, live_idea_ref, refresh_demand};
 use crate::views::*;
-use crate::{Actor, App, AppError, AppResult, missing_ref};
+use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::*;
-use bearing_store::notes::NoteRecord;
 use std::collections::HashMap;
+
+/// What processing a note produced.
+#[derive(Clone, Debug)]
+pub struct Processed {
+    /// The note after processing.
+    pub note: Note,
+    /// The idea created from the note, if one was.
+    pub new_idea: Option<IdeaId>,
+    /// Every idea the note is now linked to.
+    pub linked: Vec<IdeaId>,
+}
 
 impl App {
     /// Log a new note as `actor`.
     pub async fn create_note(&self, actor: &Actor, input: NewNote) -> AppResult<Note> {
         actor.must_contribute()?;
         let input = input.validate(self.config.max_note_bytes)?;
-        self.check_note_refs(input.customer_id, input.contact_id)
-            .await?;
-        let rec = NoteRecord {
+        let mut tx = self.db.begin().await?;
+        check_note_refs(&mut tx, input.customer_id, input.contact_id).await?;
+        let note = Note::logged(
+            NoteId::new(),
             input,
-            reporter: actor.id(),
-            state: NoteState::Unprocessed,
-            wont_do_reason: None,
-            created_at: Timestamp::now(),
-        };
-        Ok(self.db.insert_note(rec).await?)
+            actor.id(),
+            NoteState::Unprocessed,
+            None,
+            Timestamp::now(),
+        );
+        self.insert_note_in(&mut tx, &note).await?;
+        tx.commit().await?;
+        Ok(note)
     }
 
-    async fn check_note_refs(
-        &self,
-        customer: Option<CustomerId>,
-        contact: Option<ContactId>,
-    ) -> AppResult<()> {
-        if let Some(c) = customer {
-            self.db
-                .customer(c)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref("customer_id", "customer"))?;
-        }
-        if let Some(c) = contact {
-            let contact = self
-                .db
-                .contact(c)
-                .await
-                .map_err(AppError::from)
-                .map_err(missing_ref("contact_id", "contact"))?;
-            if customer.is_some_and(|cu| cu != contact.customer_id) {
-                return Err(ValidationError::new(
-                    "contact_id",
-                    "that contact works for a different customer",
-                )
-                .into());
-            }
-        }
+    /// Insert a note and record it, inside a workflow's unit of work.
+    pub(crate) async fn insert_note_in(&self, tx: &mut bearing_store::Tx, note: &Note) -> AppResult<()> {
+        tx.notes().insert(note).await?;
+        tx.record(
+            &Change::new(EntityKind::Note, note.id, ChangeAction::Created, note.reporter_id).after(
+                serde_json::json!({"source": note.source, "importance": note.importance, "state": note.state}),
+            ),
+        )
+        .await?;
         Ok(())
     }
 
-    /// Change a note.
+    /// Change a note. A new importance or customer moves the demand of the
+    /// ideas it is linked to, in the same transaction.
     pub async fn update_note(&self, actor: &Actor, id: NoteId, ch: NoteChanges) -> AppResult<Note> {
         actor.must_contribute()?;
         let ch = ch.validate(self.config.max_note_bytes)?;
-        self.check_note_refs(ch.customer_id, ch.contact_id).await?;
-        self.db
-            .update_note(id, ch, actor.id())
+        let tags_changed = ch.tags.is_some();
+        let mut tx = self.db.begin().await?;
+        check_note_refs(&mut tx, ch.customer_id, ch.contact_id).await?;
+        let before = tx
+            .notes()
+            .get(id)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("note"))
+            .map_err(AppError::not_found("note"))?;
+        let after = before.with_changes(ch, Timestamp::now());
+        tx.notes().update(&after, tags_changed).await?;
+        if after.moves_demand(&before) {
+            unit::refresh_demand_of_note(&mut tx, id).await?;
+        }
+        tx.record(
+            &Change::new(EntityKind::Note, id, ChangeAction::Updated, actor.id())
+                .before(before.history_fields())
+                .after(after.history_fields()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// A note.
@@ -150,35 +164,83 @@ impl App {
         actor: &Actor,
         id: NoteId,
         req: ProcessNote,
-    ) -> AppResult<bearing_store::links::Processed> {
+    ) -> AppResult<Processed> {
         actor.must_manage()?;
-        let note = self.note(id).await?;
-        let plan = req.plan(&note.text)?;
+        let mut tx = self.db.begin().await?;
+        let before = tx
+            .notes()
+            .get(id)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("note"))?;
+        let plan = req.plan(&before.text)?;
+        let now = Timestamp::now();
+        let mut linked = Vec::new();
+        let mut new_idea = None;
         if let ProcessPlan::Link {
-            links, new_idea, ..
+            links,
+            new_idea: idea,
+            ..
         } = &plan
         {
             for (i, l) in links.iter().enumerate() {
-                self.db
-                    .idea(l.idea_id)
-                    .await
-                    .map_err(AppError::from)
-                    .map_err(|e| match e {
-                        AppError::NotFound(_) => AppError::Invalid(ValidationError::new(
-                            format!("links[{i}].idea_id"),
-                            format!("no idea with id {}", l.idea_id),
-                        )),
-                        other => other,
-                    })?;
-                self.ensure_live(l.idea_id, &format!("links[{i}].idea_id"))
+                live_idea_ref(&mut tx, l.idea_id, &format!("links[{i}].idea_id")).await?;
+                self.link_in(&mut tx, actor.id(), id, l.idea_id, l.excerpt.as_deref(), now)
                     .await?;
+                linked.push(l.idea_id);
             }
-            if let Some((idea, _)) = new_idea.as_deref() {
-                self.check_idea_refs(idea.area_id, idea.owner_id, "new_idea.")
+            if let Some((input, excerpt)) = idea.as_deref() {
+                let idea = self
+                    .create_idea_in(&mut tx, actor.id(), input.clone(), now, "new_idea.")
                     .await?;
+                self.link_in(&mut tx, actor.id(), id, idea.id, excerpt.as_deref(), now)
+                    .await?;
+                linked.push(idea.id);
+                new_idea = Some(idea.id);
             }
         }
-        Ok(self.db.process_note(id, plan, actor.id()).await?)
+        let note = before.processed(&plan, actor.id(), now);
+        tx.notes().set_state(&note).await?;
+        let action = if note.state == NoteState::WontDo {
+            ChangeAction::Declined
+        } else {
+            ChangeAction::Processed
+        };
+        tx.record(
+            &Change::new(EntityKind::Note, id, action, actor.id())
+                .before(serde_json::json!({"state": before.state}))
+                .after(serde_json::json!({"state": note.state, "ideas": linked, "wont_do_reason": note.wont_do_reason})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Processed {
+            note,
+            new_idea,
+            linked,
+        })
+    }
+
+    /// Link note `note` to idea `idea` inside a unit of work: the link (or a
+    /// new excerpt on an existing one), the idea touched and its demand
+    /// refreshed, the change recorded.
+    pub(crate) async fn link_in(
+        &self,
+        tx: &mut bearing_store::Tx,
+        by: Option<UserId>,
+        note: NoteId,
+        idea: IdeaId,
+        excerpt: Option<&str>,
+        at: Timestamp,
+    ) -> AppResult<Link> {
+        let link = tx.links().upsert(note, idea, excerpt, by, at).await?;
+        tx.ideas().touch(idea, at).await?;
+        refresh_demand(tx, idea).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, idea, ChangeAction::LinkedNote, by)
+                .after(serde_json::json!({"note_id": note, "excerpt": excerpt})),
+        )
+        .await?;
+        Ok(link)
     }
 
     /// Link a note to one idea.
@@ -189,28 +251,41 @@ impl App {
         req: LinkRequest,
     ) -> AppResult<Link> {
         actor.must_manage()?;
-        let n = self.note(note).await?;
-        let excerpt = clean_excerpt(&n.text, req.excerpt.as_deref())?;
-        self.db
-            .idea(req.idea_id)
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .notes()
+            .get(note)
             .await
             .map_err(AppError::from)
-            .map_err(missing_ref("idea_id", "idea"))?;
-        self.ensure_live(req.idea_id, "idea_id").await?;
-        Ok(self
-            .db
-            .link_note(note, req.idea_id, excerpt.as_deref(), actor.id())
-            .await?)
+            .map_err(AppError::not_found("note"))?;
+        let excerpt = clean_excerpt(&n.text, req.excerpt.as_deref())?;
+        live_idea_ref(&mut tx, req.idea_id, "idea_id").await?;
+        let link = self
+            .link_in(&mut tx, actor.id(), note, req.idea_id, excerpt.as_deref(), Timestamp::now())
+            .await?;
+        tx.commit().await?;
+        Ok(link)
     }
 
     /// Remove a link.
     pub async fn unlink(&self, actor: &Actor, id: LinkId) -> AppResult<()> {
         actor.must_manage()?;
-        self.db
-            .unlink(id, actor.id())
+        let mut tx = self.db.begin().await?;
+        let link = tx
+            .links()
+            .get(id)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("link"))
+            .map_err(AppError::not_found("link"))?;
+        tx.links().delete(id).await?;
+        refresh_demand(&mut tx, link.idea_id).await?;
+        tx.record(
+            &Change::new(EntityKind::Idea, link.idea_id, ChangeAction::UnlinkedNote, actor.id())
+                .after(serde_json::json!({"note_id": link.note_id})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A link.

@@ -2,8 +2,8 @@
 //! for importance and feasibility, close it and read the 2×2 priority
 //! matrix. This file decides who may do what and turns the store's refusals
 //! into messages; the budgets themselves are enforced atomically by the
-//! store (`bearing_store::sessions`), and the matrix rules live in
-//! `bearing_domain::voting`.
+//! store (`bearing_store::sessions`), and the refusals and matrix rules live
+//! in `bearing_domain::prioritisation::session`.
 //!
 //! Sessions have two states: `open` (nominating and voting both allowed, for
 //! as long as the facilitator likes, so a session can run asynchronously
@@ -13,16 +13,10 @@
 //! the matrix to everyone.
 
 use crate::{Actor, App, AppError, AppResult, missing_ref};
-use bearing_domain::prioritisation::session::{
-    check_nomination_allowed, check_vote_allowed, excluded_from_sessions, priority_matrix,
-};
+use bearing_domain::prioritisation::session::*;
 use bearing_domain::*;
-use bearing_store::sessions::{
-    NewPrioSession, PrioSession, PrioSessionId, PrioState, PrioVote, Refusal,
-};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// The longest session title or milestone accepted, in characters.
 pub const MAX_SESSION_TEXT: usize = 200;
@@ -61,7 +55,7 @@ pub struct NewSession {
 #[derive(Clone, Debug, Serialize)]
 pub struct SessionView {
     /// Id.
-    pub id: Uuid,
+    pub id: PrioSessionId,
     /// Title.
     pub title: String,
     /// Milestone.
@@ -83,7 +77,7 @@ pub struct SessionView {
 impl SessionView {
     fn new(s: PrioSession, names: &HashMap<UserId, String>) -> Self {
         SessionView {
-            id: s.id.0,
+            id: s.id,
             facilitator_name: s.facilitator_id.and_then(|f| names.get(&f).cloned()),
             title: s.title,
             milestone: s.milestone,
@@ -153,7 +147,7 @@ pub struct NominationView {
 #[derive(Clone, Debug, Serialize)]
 pub struct VoteView {
     /// Id, to take it back.
-    pub id: Uuid,
+    pub id: VoteId,
     /// The idea.
     pub idea_id: IdeaId,
     /// Importance or feasibility.
@@ -206,25 +200,6 @@ pub struct SessionDetail {
 
 fn left(limit: u32, used: u32) -> u32 {
     limit.saturating_sub(used)
-}
-
-fn refused(r: Refusal, limit: impl FnOnce(u32) -> ValidationError) -> AppError {
-    match r {
-        Refusal::Closed => {
-            AppError::Conflict("this session is closed; its nominations and votes are final".into())
-        }
-        Refusal::NotParticipant => {
-            AppError::Forbidden("you are not a participant in this session".into())
-        }
-        Refusal::LimitReached(n) => AppError::Invalid(limit(n)),
-        Refusal::AlreadyNominated => {
-            AppError::Conflict("that idea is already nominated in this session".into())
-        }
-        Refusal::NotNominated => AppError::Invalid(ValidationError::new(
-            "idea_id",
-            "that idea is not nominated in this session; nominate it first",
-        )),
-    }
 }
 
 fn check_text(field: &str, value: &str, required: bool) -> Result<String, ValidationError> {
@@ -281,19 +256,35 @@ impl App {
         participants.dedup();
         self.check_contributors("participants", &participants, "vote")
             .await?;
-        let s = self
-            .db
-            .insert_prio_session(
-                NewPrioSession {
-                    title,
-                    milestone,
-                    facilitator: actor.user.id,
-                    participants,
-                    limits,
-                },
-                actor.id(),
-            )
-            .await?;
+        let mut tx = self.db.begin().await?;
+        let s = PrioSession {
+            id: PrioSessionId::new(),
+            title,
+            milestone,
+            facilitator_id: Some(actor.user.id),
+            state: PrioState::Open,
+            limits,
+            created_at: Timestamp::now(),
+            closed_at: None,
+        };
+        let everyone: Vec<UserId> = std::iter::once(actor.user.id)
+            .chain(participants.iter().copied())
+            .collect();
+        tx.sessions().insert(&s, &everyone).await?;
+        tx.record(
+            &Change::new(EntityKind::PrioSession, s.id, ChangeAction::Created, actor.id()).after(
+                serde_json::json!({
+                    "title": s.title, "milestone": s.milestone,
+                    "participants": participants, "limits": {
+                        "max_nominations": limits.max_nominations,
+                        "importance_votes": limits.importance_votes,
+                        "feasibility_votes": limits.feasibility_votes,
+                    }
+                }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(SessionView::new(s, &self.user_names().await?))
     }
 
@@ -444,7 +435,7 @@ impl App {
     /// Nominate an idea into an open session, using one of the participant's
     /// nominations. Security and availability items are refused.
     pub async fn nominate(&self, actor: &Actor, id: PrioSessionId, idea: IdeaId) -> AppResult<()> {
-        let s = self.prio_session(id).await?;
+        self.prio_session(id).await?;
         let found = self
             .db
             .idea(idea)
@@ -454,16 +445,27 @@ impl App {
         if excluded_from_sessions(&found.labels) {
             return Err(ValidationError::new("idea_id", EXCLUDED_MESSAGE).into());
         }
-        self.db
-            .nominate(id, actor.user.id, idea)
-            .await?
-            .map_err(|r| {
-                refused(r, |_| {
-                    check_nomination_allowed(s.limits.max_nominations, &s.limits)
-                        .err()
-                        .unwrap_or_else(|| ValidationError::new("idea_id", "no nominations left"))
-                })
-            })
+        let user = actor.user.id;
+        let mut tx = self.db.begin().await?;
+        let spent = tx.sessions().spend(id, user, Budget::Nominations).await?;
+        // Read after the participant row is locked: a close that committed
+        // meanwhile is seen here.
+        let session = tx.sessions().get(id).await?;
+        let member = spent || tx.sessions().is_participant(id, user).await?;
+        if let Some(r) = spend_refusal(spent, &session, member, Budget::Nominations) {
+            return Err(AppError::refused(&r));
+        }
+        if !tx.sessions().nominate(id, idea, user, Timestamp::now()).await? {
+            // Dropping the transaction gives the nomination back.
+            return Err(AppError::refused(&SessionRefusal::AlreadyNominated));
+        }
+        tx.record(
+            &Change::new(EntityKind::PrioSession, id, ChangeAction::Nominated, actor.id())
+                .after(serde_json::json!({"idea_id": idea})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Cast a vote of `kind` for a nominated idea. Past the budget it is
@@ -475,19 +477,29 @@ impl App {
         idea: IdeaId,
         kind: VoteKind,
     ) -> AppResult<VoteView> {
-        let s = self.prio_session(id).await?;
-        let v = self
-            .db
-            .cast_vote(id, actor.user.id, idea, kind)
-            .await?
-            .map_err(|r| {
-                refused(r, |n| {
-                    check_vote_allowed(kind, n, &s.limits)
-                        .err()
-                        .unwrap_or_else(|| ValidationError::new("kind", "no votes left"))
-                })
-            })?;
-        Ok(v.into())
+        self.prio_session(id).await?;
+        let user = actor.user.id;
+        let budget = Budget::Votes(kind);
+        let mut tx = self.db.begin().await?;
+        let spent = tx.sessions().spend(id, user, budget).await?;
+        // Read after the participant row is locked (see the store's docs).
+        let session = tx.sessions().get(id).await?;
+        let member = spent || tx.sessions().is_participant(id, user).await?;
+        let spend = spend_refusal(spent, &session, member, budget);
+        let nominated = tx.sessions().is_nominated(id, idea).await?;
+        if let Some(r) = vote_refusal(spend, nominated) {
+            return Err(AppError::refused(&r));
+        }
+        let vote = PrioVote {
+            id: VoteId::new(),
+            idea_id: idea,
+            user_id: user,
+            kind,
+            created_at: Timestamp::now(),
+        };
+        tx.sessions().insert_vote(id, &vote).await?;
+        tx.commit().await?;
+        Ok(vote.into())
     }
 
     /// Take back one of your own votes in an open session.
@@ -495,20 +507,33 @@ impl App {
         &self,
         actor: &Actor,
         id: PrioSessionId,
-        vote: Uuid,
+        vote: VoteId,
     ) -> AppResult<()> {
         self.prio_session(id).await?;
-        self.db
-            .retract_vote(id, actor.user.id, vote)
+        let user = actor.user.id;
+        let mut tx = self.db.begin().await?;
+        let v = tx
+            .sessions()
+            .vote(id, user, vote)
             .await
             .map_err(AppError::from)
-            .map_err(AppError::not_found("vote"))?
-            .map_err(|r| refused(r, |_| ValidationError::new("vote_id", "cannot take back")))?;
+            .map_err(AppError::not_found("vote"))?;
+        // Lock the participant row first, as casting does, then check state.
+        tx.sessions().give_back(id, user, v.kind).await?;
+        if tx.sessions().get(id).await?.state != PrioState::Open {
+            return Err(AppError::refused(&SessionRefusal::Closed));
+        }
+        tx.sessions()
+            .delete_vote(id, user, vote)
+            .await
+            .map_err(AppError::from)
+            .map_err(AppError::not_found("vote"))?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Close a session: the facilitator (or an admin) ends nominating and
-    /// voting and the results appear.
+    /// voting and the results appear. Waits for votes in flight.
     pub async fn close_session(
         &self,
         actor: &Actor,
@@ -520,10 +545,18 @@ impl App {
                 "only the facilitator can close this session".into(),
             ));
         }
-        self.db
-            .close_prio_session(id, actor.id())
-            .await?
-            .map_err(|r| refused(r, |_| ValidationError::new("state", "already closed")))?;
+        let mut tx = self.db.begin().await?;
+        tx.sessions().lock_participants(id).await?;
+        if !tx.sessions().close(id, Timestamp::now()).await? {
+            return Err(AppError::refused(&SessionRefusal::Closed));
+        }
+        tx.record(
+            &Change::new(EntityKind::PrioSession, id, ChangeAction::Closed, actor.id())
+                .before(serde_json::json!({"state": "open"}))
+                .after(serde_json::json!({"state": "closed"})),
+        )
+        .await?;
+        tx.commit().await?;
         self.session_detail(actor, id).await
     }
 

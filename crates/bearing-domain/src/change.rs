@@ -26,6 +26,10 @@ vocabulary!(
         Area => "area", "Product area";
         PrioSession => "prio_session", "Prioritisation session";
         Exercise => "exercise", "RICE exercise";
+        User => "user", "User";
+        ApiToken => "api_token", "API token";
+        /// The workspace as a whole (its settings); its id is the nil UUID.
+        Workspace => "workspace", "Workspace";
     }
 );
 
@@ -49,6 +53,7 @@ vocabulary!(
         Nominated => "nominated", "nominated an idea";
         Submitted => "submitted", "submitted scores";
         Closed => "closed", "closed";
+        SettingChanged => "setting_changed", "changed a setting";
     }
 );
 

@@ -34,7 +34,7 @@ impl FromRequestParts<AppState> for ApiActor {
         // Same-origin pages may call the API with their session cookie.
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(c) = jar.get(SESSION_COOKIE)
-            && let Ok((actor, _)) = state.app.session(c.value()).await
+            && let Ok((actor, _)) = state.app.signed_in(c.value()).await
         {
             return Ok(ApiActor(actor));
         }
@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for Session {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(c) = jar.get(SESSION_COOKIE)
-            && let Ok((actor, csrf)) = state.app.session(c.value()).await
+            && let Ok((actor, csrf)) = state.app.signed_in(c.value()).await
         {
             return Ok(Session { actor, csrf });
         }

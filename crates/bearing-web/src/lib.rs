@@ -86,7 +86,7 @@ async fn healthz(
     axum::extract::State(s): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match s.app.db.ping().await {
+    match s.app.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -12,8 +12,9 @@ use crate::json::ApiJson;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use bearing_app::exercises::{
-    Exercise, ExerciseId, ExerciseSummary, ExerciseView, IdeaOutcome, NewExercise, StoredScorecard,
+use bearing_app::exercises::{ExerciseView, IdeaOutcome, NewExercise};
+use bearing_domain::prioritisation::exercise::{
+    Exercise, ExerciseId, ExerciseSummary, StoredScorecard,
 };
 use bearing_domain::*;
 use serde_json::{Value, json};

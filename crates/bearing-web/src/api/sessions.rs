@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bearing_app::sessions::{NewSession, SessionDetail, SessionView, VoteView};
 use bearing_domain::*;
-use bearing_store::sessions::PrioSessionId;
+use bearing_domain::prioritisation::session::{PrioSessionId, VoteId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -96,7 +96,7 @@ pub(super) async fn retract(
     ApiActor(a): ApiActor,
     Path((id, vote_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let vote: uuid::Uuid = path_id(&vote_id, "vote")?;
+    let vote: VoteId = path_id(&vote_id, "vote")?;
     s.app.retract_vote(&a, session_id(&id)?, vote).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
 use bearing_app::sessions::{NewSession, ResultRow, SessionDetail, SessionListItem};
 use bearing_domain::*;
-use bearing_store::sessions::PrioSessionId;
+use bearing_domain::prioritisation::session::{PrioSessionId, VoteId};
 
 /// Form fields of the new-session form.
 const SESSION_FIELDS: &[&str] = &[
@@ -549,7 +549,7 @@ pub async fn retract(
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };
-    let result = match f.vote_id.trim().parse::<uuid::Uuid>() {
+    let result = match f.vote_id.trim().parse::<VoteId>() {
         Ok(v) => state.app.retract_vote(&session.actor, id, v).await,
         Err(_) => Err(AppError::NotFound("vote".into())),
     };

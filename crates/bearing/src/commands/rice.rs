@@ -54,8 +54,7 @@ pub async fn run(settings: Settings, args: RiceArgs) -> anyhow::Result<()> {
     }
     let area = match &args.area {
         Some(k) => Some(
-            app.db
-                .area_by_key(k)
+            app.area_by_key(k)
                 .await
                 .with_context(|| format!("no area with key '{k}'; try --list-areas"))?,
         ),

@@ -62,7 +62,7 @@ pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> 
         },
     );
     bearing_web::serve(listener, state, shutdown_signal()).await?;
-    app.db.close().await;
+    app.close().await;
     Ok(())
 }
 
