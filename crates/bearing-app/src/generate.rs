@@ -14,21 +14,6 @@ use std::sync::Arc;
 pub const BATCH: usize = 10_000;
 
 impl App {
-    /// An admin to act as for bulk work done from the command line.
-    pub(crate) async fn workspace_admin(&self) -> AppResult<crate::Actor> {
-        self.db
-            .users()
-            .await?
-            .into_iter()
-            .find(|u| u.role == Role::Admin)
-            .map(|user| crate::Actor { user })
-            .ok_or_else(|| {
-                crate::AppError::NotFound(
-                    "an admin account (make one with `bearing user create --admin`)".into(),
-                )
-            })
-    }
-
     /// Before generating: an empty workspace gets the demo loaded, so the
     /// generated rows have customers and reporters to point at.
     pub async fn prepare_generation(&self) -> AppResult<()> {
@@ -182,13 +167,12 @@ impl App {
         let area = match self.db.area_by_key(BENCH_AREA_KEY).await {
             Ok(a) => a,
             Err(_) => {
-                let admin = self.workspace_admin().await?;
                 let input = NewArea {
                     key: Some(BENCH_AREA_KEY.into()),
                     name: "Ranking benchmark".into(),
                     description: "Synthetic ideas for benchmarks".into(),
                 };
-                self.create_area(&admin, input).await?
+                self.create_area(&crate::Actor::system(), input).await?
             }
         };
         let titles = crate::demo::demo_idea_titles();

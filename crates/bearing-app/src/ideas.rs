@@ -219,7 +219,9 @@ impl App {
             created_at: now,
         };
         tx.comments().insert(&comment).await?;
-        tx.followers().follow(idea, actor.user.id, now).await?;
+        if let Some(author) = actor.id() {
+            tx.followers().follow(idea, author, now).await?;
+        }
         tx.ideas().touch(idea, now).await?;
         tx.record(
             &Change::new(EntityKind::Idea, idea, ChangeAction::Commented, actor.id())

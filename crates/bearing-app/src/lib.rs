@@ -89,6 +89,20 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Bearing itself, for changes no person made (demo data, bulk loads,
+    /// imports): an admin whose changes record no actor.
+    pub fn system() -> Actor {
+        Actor {
+            user: User {
+                id: bearing_domain::UserId(uuid::Uuid::nil()),
+                email: "system@bearing.invalid".into(),
+                name: "Bearing".into(),
+                role: Role::Admin,
+                created_at: bearing_domain::Timestamp(0),
+            },
+        }
+    }
+
     /// Refuse unless the user may log feedback and comment.
     pub fn must_contribute(&self) -> AppResult<()> {
         if self.user.role.can_contribute() {
@@ -117,9 +131,9 @@ impl Actor {
             Err(AppError::Forbidden("only admins can do this".into()))
         }
     }
-    /// The user's id, for recording who did what.
+    /// The user's id, for recording who did what; none for [`Actor::system`].
     pub fn id(&self) -> Option<bearing_domain::UserId> {
-        Some(self.user.id)
+        (!self.user.id.0.is_nil()).then_some(self.user.id)
     }
 }
 

@@ -75,7 +75,7 @@ impl App {
     /// or in maintenance): ideas with linked notes from their signals, any
     /// other idea back to 0. Derived data, not a change anyone made, so no
     /// change is recorded. Returns how many ideas have linked notes.
-    pub(crate) async fn refresh_all_demand(&self) -> AppResult<u64> {
+    pub async fn refresh_all_demand(&self) -> AppResult<u64> {
         let all = self.db.all_demand_signals().await?;
         let mut tx = self.db.begin().await?;
         tx.demand().zero_unlinked().await?;

@@ -38,6 +38,30 @@ impl App {
         Ok(note)
     }
 
+    /// Store a note as another system had it — its reporter, triage state
+    /// and time — for imports and bulk loads (PMs and admins).
+    pub async fn import_note(
+        &self,
+        actor: &Actor,
+        input: NewNote,
+        reporter: Option<UserId>,
+        state: NoteState,
+        wont_do_reason: Option<String>,
+        created_at: Timestamp,
+    ) -> AppResult<Note> {
+        actor.must_manage()?;
+        let input = input.validate(self.config.max_note_bytes)?;
+        let mut tx = self.db.begin().await?;
+        check_note_refs(&mut tx, input.customer_id, input.contact_id).await?;
+        if let Some(r) = reporter {
+            unit::check_user(&mut tx, r, "reporter_id").await?;
+        }
+        let note = Note::logged(NoteId::new(), input, reporter, state, wont_do_reason, created_at);
+        self.insert_note_in(&mut tx, &note).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
     /// Insert a note and record it, inside a workflow's unit of work.
     pub(crate) async fn insert_note_in(&self, tx: &mut bearing_store::Tx, note: &Note) -> AppResult<()> {
         tx.notes().insert(note).await?;

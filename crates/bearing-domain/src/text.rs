@@ -41,7 +41,8 @@ pub fn optional_text(
 }
 
 /// Normalise tags or labels: trimmed, lowercased, deduplicated, each made of
-/// letters, digits, `-`, `_`, `+` or `.`, at most [`MAX_TAGS`] of them.
+/// letters, digits, spaces, `-`, `_`, `+`, `.` or `:` (for scoped labels
+/// such as GitLab's `bug::availability`), at most [`MAX_TAGS`] of them.
 pub fn clean_tags(field: &str, tags: &[String]) -> Result<Vec<String>, ValidationError> {
     let mut out: Vec<String> = Vec::new();
     for raw in tags {
@@ -57,11 +58,11 @@ pub fn clean_tags(field: &str, tags: &[String]) -> Result<Vec<String>, Validatio
         }
         if !t
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '.' | ' '))
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '.' | ' ' | ':'))
         {
             return Err(ValidationError::new(
                 field,
-                format!("'{t}' may contain only letters, digits, spaces and - _ + ."),
+                format!("'{t}' may contain only letters, digits, spaces and - _ + . :"),
             ));
         }
         if !out.contains(&t) {
@@ -152,6 +153,13 @@ mod tests {
                 .as_deref(),
             Some("2026-02-28")
         );
+    }
+
+    #[test]
+    fn scoped_labels_are_kept() {
+        let l = clean_tags("labels", &["Bug::Availability".into()]).unwrap();
+        assert_eq!(l, vec!["bug::availability".to_string()]);
+        assert!(clean_tags("labels", &["a/b".into()]).is_err());
     }
 
     proptest! {

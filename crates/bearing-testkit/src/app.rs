@@ -72,7 +72,7 @@ impl TestApp {
     /// Serve an existing test database (e.g. to restart over the same data).
     pub async fn spawn_on(db: TestDb, config: AppConfig, web: WebConfig) -> TestApp {
         let app = App::new(db.connect().await, config);
-        let admin = match app.db.user_by_email(ADMIN_EMAIL).await {
+        let admin = match app.user_by_email(ADMIN_EMAIL).await {
             Ok(u) => u,
             Err(_) => app
                 .create_user(ADMIN_EMAIL, "Ada Admin", Role::Admin, ADMIN_PASSWORD)
@@ -114,7 +114,7 @@ impl TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.app.db.close().await;
+        self.app.close().await;
         self.db
     }
 

@@ -59,11 +59,11 @@ backend_test!(users_sign_in_and_out, |t| async move {
         .await
         .unwrap();
     assert_eq!(session.user, ann);
-    let (actor, csrf) = app.session(&session.secret).await.unwrap();
+    let (actor, csrf) = app.signed_in(&session.secret).await.unwrap();
     assert_eq!((actor.user, csrf), (ann.clone(), session.csrf.clone()));
     app.sign_out(&session.secret).await.unwrap();
     assert!(matches!(
-        app.session(&session.secret).await,
+        app.signed_in(&session.secret).await,
         Err(AppError::Unauthorized(_))
     ));
 
@@ -80,7 +80,7 @@ backend_test!(users_sign_in_and_out, |t| async move {
 backend_test!(expired_sessions_are_refused_and_purged, |t| async move {
     let pat = pm(&t.db).await;
     let now = Timestamp::now().0;
-    t.db.insert_session(
+    t.db.insert_sign_in(
         &hash_secret("old"),
         pat.user.id,
         "csrf-old",
@@ -88,7 +88,7 @@ backend_test!(expired_sessions_are_refused_and_purged, |t| async move {
     )
     .await
     .unwrap();
-    t.db.insert_session(
+    t.db.insert_sign_in(
         &hash_secret("live"),
         pat.user.id,
         "csrf-live",
@@ -96,16 +96,16 @@ backend_test!(expired_sessions_are_refused_and_purged, |t| async move {
     )
     .await
     .unwrap();
-    assert_not_found(t.db.session_user(&hash_secret("old")).await);
+    assert_not_found(t.db.signed_in_user(&hash_secret("old")).await);
     assert_eq!(
-        t.db.session_user(&hash_secret("live")).await.unwrap(),
+        t.db.signed_in_user(&hash_secret("live")).await.unwrap(),
         (pat.user.clone(), "csrf-live".to_string())
     );
-    assert_eq!(t.db.purge_sessions().await.unwrap(), 1);
-    assert_eq!(t.db.purge_sessions().await.unwrap(), 0);
-    assert!(t.db.session_user(&hash_secret("live")).await.is_ok());
-    t.db.delete_session(&hash_secret("live")).await.unwrap();
-    assert_not_found(t.db.session_user(&hash_secret("live")).await);
+    assert_eq!(t.db.purge_sign_ins().await.unwrap(), 1);
+    assert_eq!(t.db.purge_sign_ins().await.unwrap(), 0);
+    assert!(t.db.signed_in_user(&hash_secret("live")).await.is_ok());
+    t.db.delete_sign_in(&hash_secret("live")).await.unwrap();
+    assert_not_found(t.db.signed_in_user(&hash_secret("live")).await);
 });
 
 backend_test!(api_tokens_act_as_their_user, |t| async move {

@@ -4,6 +4,7 @@
 //! 10,000 items in `bearing-domain`; here the point is the storage path.)
 
 use bearing_domain::*;
+use crate::store::Seed;
 use bearing_testkit::backend_test;
 use rand::{Rng, SeedableRng};
 
@@ -105,7 +106,7 @@ backend_test!(
             let len = db.idea(id).await.unwrap().board_rank.unwrap().len();
             renumbered |= len < longest;
             longest = len;
-            assert!(len <= rank::LONG_RANK, "a key of {len} characters");
+            assert!(len <= bearing_domain::prioritisation::board::LONG_RANK, "a key of {len} characters");
         }
         assert!(renumbered, "500 drops into one gap outgrow LONG_RANK");
         let items = board().await;

@@ -58,7 +58,7 @@ backend_test!(
                 .insert_customer(new_customer(dup, 20, Segment::Startup), None)
                 .await
             {
-                Err(StoreError::Conflict(_)) => {}
+                Err(AppError::Invalid(v)) if v.field == "name" => {}
                 other => panic!("inserting {dup:?} next to Acme: expected Conflict, got {other:?}"),
             }
         }
@@ -80,7 +80,7 @@ backend_test!(
             )
             .await
         {
-            Err(StoreError::Conflict(_)) => {}
+            Err(AppError::Invalid(v)) if v.field == "name" => {}
             other => panic!("renaming Globex to aCmE: expected Conflict, got {other:?}"),
         }
         assert_eq!(t.db.customer(globex.id).await.unwrap(), globex);
@@ -149,7 +149,7 @@ backend_test!(updating_a_customer_records_history, |t| async move {
     assert_eq!(history[0].before.as_ref().unwrap()["arr"], 5_000);
     assert_eq!(history[0].after.as_ref().unwrap()["arr"], 75_000);
     assert_eq!(history[0].after.as_ref().unwrap()["segment"], "mid_market");
-    assert_not_found(
+    assert_app_not_found(
         t.db.update_customer(CustomerId::new(), CustomerChanges::default(), None)
             .await,
     );
@@ -281,7 +281,7 @@ backend_test!(contacts_belong_to_customers, |t| async move {
         .insert_contact(contact(CustomerId::new(), "Nobody", None))
         .await
     {
-        Err(StoreError::Constraint(_)) => {}
-        other => panic!("a contact at an unknown customer: expected Constraint, got {other:?}"),
+        Err(AppError::Invalid(v)) => assert_eq!(v.field, "customer_id"),
+        other => panic!("a contact at an unknown customer: expected Invalid, got {other:?}"),
     }
 });

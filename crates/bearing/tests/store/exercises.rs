@@ -3,7 +3,8 @@
 //! submitted, closed, unscored ideas), counts in the list.
 
 use super::*;
-use bearing_store::exercises::{ExerciseState, NewExerciseRecord, Refusal};
+use crate::store::seed::NewExerciseRecord;
+use bearing_domain::prioritisation::exercise::{ExerciseId, ExerciseRefusal, ExerciseState};
 use bearing_testkit::backend_test;
 
 fn rice(reach: f64, impact: f64, confidence: f64, effort: f64) -> Rice {
@@ -30,7 +31,6 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
             title: "Round one",
             ideas: &[a.id, b.id, a.id],
             participants: &[pm.user.id, ann.user.id],
-            reach_mode: ReachMode::Standard,
             created_by: Some(pm.user.id),
         })
         .await
@@ -55,12 +55,10 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
     let card = db
         .save_scorecard(ex.id, a.id, ann.user.id, &rice(10.0, 1.0, 1.0, 1.0))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(card.rice.score, 10.0);
     db.save_scorecard(ex.id, a.id, ann.user.id, &rice(6.0, 1.0, 0.5, 1.0))
         .await
-        .unwrap()
         .unwrap();
     let mine = db.scorecards_of_user(ex.id, ann.user.id).await.unwrap();
     assert_eq!(mine.len(), 1);
@@ -68,21 +66,19 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
     assert_eq!(mine[0].rice.score, 3.0);
 
     // Guards.
-    assert_eq!(
+    assert_refused(
         db.save_scorecard(ex.id, a.id, out.user.id, &rice(6.0, 1.0, 1.0, 1.0))
-            .await
-            .unwrap(),
-        Err(Refusal::NotParticipant)
+            .await,
+        ExerciseRefusal::NotParticipant,
     );
-    assert_eq!(
+    assert_refused(
         db.save_scorecard(ex.id, other.id, ann.user.id, &rice(6.0, 1.0, 1.0, 1.0))
-            .await
-            .unwrap(),
-        Err(Refusal::IdeaNotInExercise)
+            .await,
+        ExerciseRefusal::IdeaNotInExercise,
     );
     // Several cards at once are all-or-nothing: with one idea outside the
     // exercise, B's valid card is not saved either.
-    assert_eq!(
+    assert_refused(
         db.save_scorecards(
             ex.id,
             ann.user.id,
@@ -91,33 +87,31 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
                 (other.id, rice(6.0, 1.0, 1.0, 1.0)),
             ],
         )
-        .await
-        .unwrap(),
-        Err(Refusal::IdeaNotInExercise)
+            .await,
+        ExerciseRefusal::IdeaNotInExercise,
     );
-    assert_eq!(
-        db.submit_scorecards(ex.id, ann.user.id).await.unwrap(),
-        Err(Refusal::Unscored(vec![b.id]))
+    assert_refused(
+        db.submit_scorecards(ex.id, ann.user.id)
+            .await,
+        ExerciseRefusal::Unscored(vec![(b.id, b.title.clone())]),
     );
     db.save_scorecard(ex.id, b.id, ann.user.id, &rice(3.0, 2.0, 0.8, 2.0))
         .await
-        .unwrap()
         .unwrap();
     assert!(
         db.submit_scorecards(ex.id, ann.user.id)
             .await
-            .unwrap()
             .is_ok()
     );
-    assert_eq!(
-        db.submit_scorecards(ex.id, ann.user.id).await.unwrap(),
-        Err(Refusal::AlreadySubmitted)
+    assert_refused(
+        db.submit_scorecards(ex.id, ann.user.id)
+            .await,
+        ExerciseRefusal::AlreadySubmitted,
     );
-    assert_eq!(
+    assert_refused(
         db.save_scorecard(ex.id, a.id, ann.user.id, &rice(10.0, 1.0, 1.0, 1.0))
-            .await
-            .unwrap(),
-        Err(Refusal::AlreadySubmitted)
+            .await,
+        ExerciseRefusal::AlreadySubmitted,
     );
     let me = db
         .exercise_participant(ex.id, ann.user.id)
@@ -155,25 +149,23 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
     let closed = db
         .close_exercise(ex.id, Some(pm.user.id))
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(closed.state, ExerciseState::Closed);
     assert!(closed.closed_at.is_some());
     assert_eq!(db.exercise(ex.id).await.unwrap(), closed);
-    assert_eq!(
-        db.close_exercise(ex.id, Some(pm.user.id)).await.unwrap(),
-        Err(Refusal::Closed)
-    );
-    assert_eq!(
+    match db.close_exercise(ex.id, Some(pm.user.id)).await {
+        Err(AppError::Conflict(m)) => assert!(m.contains("already closed"), "{m}"),
+        other => panic!("a second close is a conflict: {other:?}"),
+    }
+    assert_refused(
         db.save_scorecard(ex.id, a.id, pm.user.id, &rice(10.0, 1.0, 1.0, 1.0))
-            .await
-            .unwrap(),
-        Err(Refusal::Closed)
+            .await,
+        ExerciseRefusal::Closed,
     );
     assert_eq!(db.exercise_scorecards(ex.id).await.unwrap().len(), 2);
     assert_eq!(db.activity_of(ex.id.0, 10).await.unwrap().len(), 3);
     assert_not_found(
-        db.exercise(bearing_store::exercises::ExerciseId::new())
+        db.exercise(ExerciseId::new())
             .await,
     );
 });
@@ -190,7 +182,6 @@ backend_test!(exercises_page_newest_first, |t| async move {
                 title: &title,
                 ideas: &[i.id],
                 participants: &[pm.user.id],
-                reach_mode: ReachMode::Absolute,
                 created_by: Some(pm.user.id),
             })
             .await

@@ -148,7 +148,7 @@ backend_test!(
         );
         assert_eq!(history[0].actor_id, Some(pat.user.id));
 
-        assert_not_found(
+        assert_app_not_found(
             t.db.update_idea(IdeaId::new(), IdeaChanges::default(), None)
                 .await,
         );
@@ -357,7 +357,7 @@ backend_test!(areas_round_trip_and_keys_are_unique, |t| async move {
         )
         .await
     {
-        Err(StoreError::Conflict(_)) => {}
+        Err(AppError::Invalid(v)) if v.field == "key" => {}
         other => panic!("expected a key conflict, got {other:?}"),
     }
 
@@ -380,7 +380,7 @@ backend_test!(areas_round_trip_and_keys_are_unique, |t| async move {
     assert_eq!(history[0].after.as_ref().unwrap()["name"], "Identity");
     assert_not_found(t.db.area(AreaId::new()).await);
     assert_not_found(t.db.area_by_key("nope").await);
-    assert_not_found(t.db.update_area(AreaId::new(), "x", "y", None).await);
+    assert_app_not_found(t.db.update_area(AreaId::new(), "x", "y", None).await);
 });
 
 backend_test!(comments_and_followers, |t| async move {
@@ -446,10 +446,10 @@ backend_test!(comments_and_followers, |t| async move {
         4
     );
 
-    assert_not_found(
+    assert_app_not_found(
         db.insert_comment(IdeaId::new(), Some(pat.user.id), "lost")
             .await,
     );
-    assert_not_found(db.set_following(IdeaId::new(), pat.user.id, true).await);
+    assert_app_not_found(db.set_following(IdeaId::new(), pat.user.id, true).await);
     assert!(db.comments_of(IdeaId::new(), 10).await.unwrap().is_empty());
 });

@@ -11,8 +11,8 @@ use bearing_app::AppError;
 use bearing_app::exercises::NewExercise;
 use bearing_app::sessions::NewSession;
 use bearing_domain::search::{SearchFilter, SearchKind};
-use bearing_store::exercises::ExerciseId;
-use bearing_store::sessions::PrioSessionId;
+use bearing_domain::prioritisation::exercise::ExerciseId;
+use bearing_domain::prioritisation::session::PrioSessionId;
 use bearing_testkit::backend_test;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -194,7 +194,7 @@ backend_test!(
             .create_session(&pat, session_input(vec![cas.user.id]))
             .await
             .unwrap();
-        let sid = PrioSessionId(s.id);
+        let sid = s.id;
         app.nominate(&pat, sid, a.id).await.unwrap();
         app.nominate(&cas, sid, b.id).await.unwrap();
         app.vote(&pat, sid, a.id, VoteKind::Importance)
@@ -248,7 +248,7 @@ backend_test!(
         assert_eq!(m.merge.survivor_id, a.id);
         assert!(m.can_unmerge);
         assert_eq!(
-            m.merge.ledger.dropped_links.len(),
+            m.merge.ledger.dropped_count("links"),
             1,
             "n1 was linked to both"
         );
@@ -445,7 +445,7 @@ async fn random_case(t: &TestDb, seed: u64) -> (usize, u32) {
         )
         .await
         .unwrap();
-    let sid = PrioSessionId(s.id);
+    let sid = s.id;
     let mut nominated = Vec::new();
     for &i in &ideas {
         if rng.random_bool(0.7) {

@@ -192,7 +192,7 @@ const FOUNDATION_TABLES: &[&str] = &[
     "note_tags",
     "notes",
     "schema_migrations",
-    "sessions",
+    "sign_ins",
     "users",
 ];
 

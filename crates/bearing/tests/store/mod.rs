@@ -32,17 +32,18 @@ mod process;
 mod search;
 /// PostgreSQL's ordered and plain search scans agree; word shares.
 mod search_plan;
+/// The app's use cases under the names these tests set up data with.
+mod seed;
 /// Prioritisation sessions: budgets, refusals, concurrent votes, closing.
 mod sessions;
 /// Every static SQL statement prepares on both backends.
 mod statements;
 
-use bearing_app::{Actor, App, AppConfig};
+use bearing_app::{Actor, App, AppConfig, AppError};
 use bearing_domain::*;
-use bearing_store::notes::NoteRecord;
-use bearing_store::users::NewUserRecord;
 use bearing_store::{Db, StoreError};
 use bearing_testkit::TestDb;
+pub use seed::{NoteRecord, Seed};
 
 /// The app over a test database, with default settings.
 pub fn app(t: &TestDb) -> App {
@@ -53,15 +54,19 @@ pub fn app(t: &TestDb) -> App {
 /// the email is the lowercased name at example.test.
 pub async fn user(db: &Db, name: &str, role: Role) -> Actor {
     let email = format!("{}@example.test", name.to_lowercase().replace(' ', "."));
-    let user = db
-        .insert_user(NewUserRecord {
-            email: &email,
-            name,
-            role,
-            password_hash: "not-a-real-hash",
-        })
+    let user = User {
+        id: UserId::new(),
+        email,
+        name: name.into(),
+        role,
+        created_at: Timestamp::now(),
+    };
+    let mut tx = db.begin().await.unwrap();
+    tx.accounts()
+        .insert_user(&user, "not-a-real-hash")
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     Actor { user }
 }
 
@@ -141,11 +146,31 @@ pub fn new_area(name: &str) -> NewArea {
     .unwrap()
 }
 
-/// Assert that a store call failed with `NotFound`.
+/// Assert that a store read failed with `NotFound`.
 #[track_caller]
 pub fn assert_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) {
     match r {
         Err(StoreError::NotFound) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+/// Assert that a use case was refused as `refusal` says: the same error,
+/// message and kind, as the app answers it.
+#[track_caller]
+pub fn assert_refused<T: std::fmt::Debug>(r: Result<T, AppError>, refusal: impl Refusal) {
+    let want = AppError::refused(&refusal);
+    match r {
+        Err(e) => assert_eq!(format!("{e:?}"), format!("{want:?}")),
+        Ok(v) => panic!("expected {want:?}, got Ok({v:?})"),
+    }
+}
+
+/// Assert that a use case failed with `NotFound`.
+#[track_caller]
+pub fn assert_app_not_found<T: std::fmt::Debug>(r: Result<T, AppError>) {
+    match r {
+        Err(AppError::NotFound(_)) => {}
         other => panic!("expected NotFound, got {other:?}"),
     }
 }

@@ -4,7 +4,7 @@
 //! reconnect.
 
 use super::*;
-use bearing_store::notes::NoteRecord;
+use crate::store::NoteRecord;
 use bearing_testkit::{backend_test, test_options};
 use std::collections::BTreeSet;
 
@@ -263,11 +263,11 @@ backend_test!(
             .insert_note(record(Some(globex.id), Some(jane.id)))
             .await
         {
-            Err(StoreError::Constraint(m)) => assert!(m.contains("another customer"), "{m}"),
+            Err(AppError::Invalid(v)) => assert!(v.message.contains("different customer"), "{v}"),
             other => panic!("expected a constraint error, got {other:?}"),
         }
         match t.db.insert_note(record(None, Some(ContactId::new()))).await {
-            Err(StoreError::Constraint(m)) => assert!(m.contains("no such contact"), "{m}"),
+            Err(AppError::Invalid(v)) => assert!(v.message.contains("no contact"), "{v}"),
             other => panic!("expected a constraint error, got {other:?}"),
         }
         // An unknown customer is refused by the foreign key.
@@ -276,9 +276,33 @@ backend_test!(
             .insert_note(record(Some(CustomerId::new()), None))
             .await
         {
-            Err(StoreError::Constraint(_)) => {}
-            other => panic!("expected a constraint error, got {other:?}"),
+            Err(AppError::Invalid(v)) => assert_eq!(v.field, "customer_id"),
+            other => panic!("expected a validation error, got {other:?}"),
         }
+        // Below the app, the foreign key refuses it too, naming no driver text.
+        let orphan = Note::logged(
+            NoteId::new(),
+            new_note("orphan", &[]),
+            None,
+            NoteState::Unprocessed,
+            None,
+            Timestamp::now(),
+        );
+        let mut tx = t.db.begin().await.unwrap();
+        match tx
+            .notes()
+            .insert(&Note {
+                customer_id: Some(CustomerId::new()),
+                ..orphan
+            })
+            .await
+        {
+            Err(StoreError::Invalid { reason, .. }) => {
+                assert!(reason.contains("does not exist"), "{reason}")
+            }
+            other => panic!("expected the foreign key to refuse, got {other:?}"),
+        }
+        drop(tx);
         // Nothing half-written: no notes, no tags, no history.
         assert!(ids(&t.db, NoteFilter::default()).await.is_empty());
         let ok =
@@ -291,7 +315,7 @@ backend_test!(
 
 backend_test!(missing_notes_are_not_found, |t| async move {
     assert_not_found(t.db.note(NoteId::new()).await);
-    assert_not_found(
+    assert_app_not_found(
         t.db.update_note(NoteId::new(), NoteChanges::default(), None)
             .await,
     );
@@ -604,7 +628,7 @@ backend_test!(bulk_insert_inserts_every_row, |t| async move {
             )
         })
         .collect();
-    t.db.bulk_insert_notes(&rows).await.unwrap();
+    t.db.bulk_insert_notes(&crate::store::seed::notes(&rows)).await.unwrap();
 
     let mut counts = t.db.note_counts().await.unwrap();
     counts.sort();

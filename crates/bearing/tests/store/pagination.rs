@@ -49,7 +49,7 @@ backend_test!(notes_paginate_in_every_order, |t| async move {
         } else {
             NoteSource::Email
         };
-        let rec = bearing_store::notes::NoteRecord {
+        let rec = crate::store::NoteRecord {
             input,
             reporter: None,
             state: NoteState::Unprocessed,
@@ -131,14 +131,7 @@ backend_test!(ideas_paginate_in_every_order, |t| async move {
     // unscored ideas (sorted last) as well.
     for (i, reach) in [(1, 6.0), (2, 6.0), (5, 10.0)] {
         let rice = bearing_domain::prioritisation::rice::Rice::from_factors(reach, 1.0, 1.0, 2.0);
-        db.set_rice(
-            ideas[i].id,
-            Some(&rice),
-            bearing_domain::prioritisation::rice::ReachMode::Standard,
-            None,
-        )
-        .await
-        .unwrap();
+        db.set_rice(ideas[i].id, &rice, None).await.unwrap();
     }
     let stored: Vec<Idea> = {
         let mut v = Vec::new();

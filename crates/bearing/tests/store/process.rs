@@ -128,7 +128,7 @@ backend_test!(processing_is_all_or_nothing, |t| async move {
         Some((new_idea("Audit export"), None)),
     );
     match db.process_note(note.id, plan, Some(pat.user.id)).await {
-        Err(StoreError::Constraint(m)) => assert!(m.contains(&missing.to_string()), "{m}"),
+        Err(AppError::Invalid(v)) => assert!(v.message.contains(&missing.to_string()), "{v}"),
         other => panic!("expected a constraint error naming the missing idea, got {other:?}"),
     }
 
@@ -188,7 +188,7 @@ backend_test!(processing_is_all_or_nothing, |t| async move {
         .unwrap();
     assert_eq!(ok.linked, [existing.id]);
     assert_eq!(db.links_of_note(note.id).await.unwrap().len(), 1);
-    assert_not_found(
+    assert_app_not_found(
         db.process_note(NoteId::new(), link_plan(&[(existing.id, None)], None), None)
             .await,
     );
@@ -295,7 +295,7 @@ backend_test!(links_upsert_and_unlink, |t| async move {
     db.unlink(link.id, Some(pat.user.id)).await.unwrap();
     assert!(db.links_of_note(note.id).await.unwrap().is_empty());
     assert_not_found(db.link_by_id(link.id).await);
-    assert_not_found(db.unlink(link.id, None).await);
+    assert_app_not_found(db.unlink(link.id, None).await);
     let actions: Vec<String> = db
         .activity_of(idea.id.0, 10)
         .await
@@ -308,8 +308,11 @@ backend_test!(links_upsert_and_unlink, |t| async move {
         ["unlinked_note", "linked_note", "linked_note", "created"]
     );
 
-    assert_not_found(db.link_note(note.id, IdeaId::new(), None, None).await);
-    assert_not_found(db.link_note(NoteId::new(), idea.id, None, None).await);
+    match db.link_note(note.id, IdeaId::new(), None, None).await {
+        Err(AppError::Invalid(v)) => assert_eq!(v.field, "idea_id"),
+        other => panic!("linking to a missing idea: {other:?}"),
+    }
+    assert_app_not_found(db.link_note(NoteId::new(), idea.id, None, None).await);
 });
 
 backend_test!(notes_of_an_idea_newest_link_first, |t| async move {

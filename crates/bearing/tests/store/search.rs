@@ -96,14 +96,14 @@ backend_test!(
     a_rolled_back_write_leaves_no_trace_in_the_index,
     |t: TestDb| async move {
         let mut tx = t.db.begin().await.unwrap();
-        let rec = bearing_store::notes::NoteRecord {
+        let rec = crate::store::NoteRecord {
             input: new_note("Pangolin exports", &[]),
             reporter: None,
             state: NoteState::Unprocessed,
             wont_do_reason: None,
             created_at: Timestamp::now(),
         };
-        tx.insert_note(NoteId::new(), &rec).await.unwrap();
+        tx.notes().insert(&rec.note(NoteId::new())).await.unwrap();
         drop(tx); // rolled back
         assert!(hits(&t.db, SearchKind::Note, "pangolin").await.is_empty());
         let n = insert_note(&t.db, new_note("Pangolin exports", &[]), None).await;

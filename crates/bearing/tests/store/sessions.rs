@@ -5,7 +5,7 @@
 use super::*;
 use bearing_app::AppError;
 use bearing_app::sessions::{EXCLUDED_MESSAGE, NewSession};
-use bearing_store::sessions::{PrioSessionId, PrioState, Refusal};
+use bearing_domain::prioritisation::session::{Budget, PrioSessionId, PrioState, SessionRefusal};
 use bearing_testkit::backend_test;
 
 fn session_input(participants: Vec<UserId>, limits: (u32, u32, u32)) -> NewSession {
@@ -20,7 +20,7 @@ fn session_input(participants: Vec<UserId>, limits: (u32, u32, u32)) -> NewSessi
 }
 
 fn sid(v: &bearing_app::sessions::SessionView) -> PrioSessionId {
-    PrioSessionId(v.id)
+    v.id
 }
 
 #[track_caller]
@@ -346,17 +346,26 @@ backend_test!(parallel_votes_never_exceed_the_budget, |t| async move {
     app.nominate(&pat, id, b.id).await.unwrap();
     let tasks: Vec<_> = (0..20)
         .map(|i| {
-            let db = t.db.clone();
-            let user = pat.user.id;
+            let app = app.clone();
+            let pat = pat.clone();
             let idea = if i % 2 == 0 { a.id } else { b.id };
-            tokio::spawn(async move { db.cast_vote(id, user, idea, VoteKind::Importance).await })
+            tokio::spawn(async move { app.vote(&pat, id, idea, VoteKind::Importance).await })
         })
         .collect();
     let mut cast = 0;
     for task in tasks {
-        match task.await.unwrap().unwrap() {
+        match task.await.unwrap() {
             Ok(_) => cast += 1,
-            Err(r) => assert_eq!(r, Refusal::LimitReached(5)),
+            Err(e) => assert_eq!(
+                format!("{e:?}"),
+                format!(
+                    "{:?}",
+                    AppError::refused(&SessionRefusal::LimitReached {
+                        budget: Budget::Votes(VoteKind::Importance),
+                        allowed: 5
+                    })
+                )
+            ),
         }
     }
     assert_eq!(cast, 5);

@@ -11,19 +11,21 @@ use std::path::PathBuf;
 
 /// Every store module's statements, by module (file) name.
 const ALL: &[(&str, &[&str])] = &[
-    ("activity", bearing_store::activity::STATEMENTS),
-    ("bulk", bearing_store::bulk::STATEMENTS),
+    ("accounts", bearing_store::accounts::STATEMENTS),
     ("areas", bearing_store::areas::STATEMENTS),
+    ("board", bearing_store::board::STATEMENTS),
+    ("bulk", bearing_store::bulk::STATEMENTS),
+    ("changes", bearing_store::changes::STATEMENTS),
     ("comments", bearing_store::comments::STATEMENTS),
     ("customers", bearing_store::customers::STATEMENTS),
+    ("demand", bearing_store::demand::STATEMENTS),
     ("exercises", bearing_store::exercises::STATEMENTS),
     ("ideas", bearing_store::ideas::STATEMENTS),
     ("links", bearing_store::links::STATEMENTS),
     ("merges", bearing_store::merges::STATEMENTS),
     ("notes", bearing_store::notes::STATEMENTS),
-    ("prioritisation", bearing_store::prioritisation::STATEMENTS),
     ("sessions", bearing_store::sessions::STATEMENTS),
-    ("users", bearing_store::users::STATEMENTS),
+    ("settings", bearing_store::settings::STATEMENTS),
 ];
 
 /// Files whose SQL constants are deliberately not in a `STATEMENTS` list:
