@@ -6,7 +6,7 @@
 mod commands;
 mod config;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// mimalloc rather than glibc's allocator: rows cross between sqlx's SQLite
 /// worker threads and tokio's, and glibc then serialises on its arena locks
@@ -21,6 +21,7 @@ use config::{ConfigArgs, Settings};
 struct Cli {
     #[command(flatten)]
     config: ConfigArgs,
+    // Every setting's flag is added to this by config::add_setting_flags.
     #[command(subcommand)]
     command: Command,
 }
@@ -53,14 +54,25 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    let settings = match Settings::load(&cli.config) {
-        Ok(s) => s,
+    // The setting flags come from the list in config/settings.rs rather than
+    // from derive attributes, so the command is built, then parsed.
+    let matches = config::add_setting_flags(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let mut defaults = Settings::default();
+    if let Command::Serve(a) = &cli.command {
+        a.adjust_defaults(&mut defaults);
+    }
+    let loaded = match config::load(&cli.config, &matches, defaults) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e:#}");
             return std::process::ExitCode::from(2);
         }
     };
+    let settings = loaded.settings.clone();
     config::init_logging(&settings);
     let result = match cli.command {
         Command::Serve(a) => commands::serve::run(settings, a).await,
@@ -71,7 +83,7 @@ async fn main() -> std::process::ExitCode {
         Command::Rice(a) => commands::rice::run(settings, a).await,
         Command::Gen(a) => commands::generate::run(settings, a).await,
         Command::Maintenance(a) => commands::maintenance::run(settings, a).await,
-        Command::Config(c) => commands::config_cmd::run(&settings, c),
+        Command::Config(c) => commands::config_cmd::run(&loaded, c),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,23 +7,29 @@ use bearing_web::{AppState, WebConfig};
 /// Flags for `serve`.
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// Load the demo workspace first and print sign-in details. Without
-    /// --database it uses its own file, bearing-demo.db.
+    /// Load the demo workspace first and print sign-in details. Unless a
+    /// database is configured it uses its own file, bearing-demo.db.
     #[arg(long)]
     pub demo: bool,
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, env = "BEARING_BIND")]
-    pub bind: Option<String>,
+    // `--bind` is a setting whose flag belongs to serve: it is added from
+    // config/settings.rs by config::add_setting_flags.
+}
+
+/// The database `serve --demo` uses when no layer names one.
+pub const DEMO_DATABASE: &str = "sqlite://bearing-demo.db";
+
+impl ServeArgs {
+    /// `--demo` changes the database's default rather than the database, so
+    /// bearing.toml, BEARING_DATABASE or --database still win over it.
+    pub fn adjust_defaults(&self, defaults: &mut Settings) {
+        if self.demo {
+            defaults.database = DEMO_DATABASE.into();
+        }
+    }
 }
 
 /// Run until Ctrl-C or SIGTERM.
-pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
-    if let Some(b) = args.bind {
-        settings.bind = b;
-    }
-    if args.demo && settings.database_is_default {
-        settings.database = "sqlite://bearing-demo.db".into();
-    }
+pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     let app = settings.connect().await?;
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await

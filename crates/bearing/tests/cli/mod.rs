@@ -2,6 +2,9 @@
 //! database of each backend.
 
 use bearing_testkit::{TestDb, backend_test};
+
+/// Configuration layers, the file, flags and the README's settings table.
+mod config;
 use std::process::Command;
 
 /// Run `bearing --database URL ARGS…`: (success, stdout, stderr).
