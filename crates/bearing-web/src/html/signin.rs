@@ -1,6 +1,8 @@
 //! Sign in and out with email and password. A successful sign-in sets the
 //! HttpOnly session cookie and returns to where the visitor was going (only
-//! local paths, so the page cannot be used as an open redirect).
+//! local paths, so the page cannot be used as an open redirect). Attempts
+//! are rate limited per account and per client address
+//! ([`crate::signin_limit`]) before the password is checked.
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, Session};
@@ -8,13 +10,14 @@ use crate::html::error;
 use crate::html::layout::{CsrfForm, render, render_status};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use bearing_app::AppError;
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 /// The sign-in page.
 #[derive(Template)]
@@ -74,13 +77,30 @@ pub async fn form(Query(q): Query<NextQuery>) -> Response {
     render(&page)
 }
 
-/// `POST /signin`: check the password, set the cookie, go on.
+/// `POST /signin`: check the rate limits, then the password; set the
+/// cookie, go on. Over a limit the page comes back with 429, `Retry-After`
+/// and the typed email, and the password is never hashed.
 pub async fn submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Form(f): Form<SignInForm>,
 ) -> Response {
     let next = safe_next(&f.next).to_string();
+    if let Err(refusal) = state.signin_limits.check(&f.email, peer.ip()) {
+        tracing::warn!(peer = %peer.ip(), limit = ?refusal.limit, "sign-in rate limited");
+        let page = SignInPage {
+            next,
+            email: f.email,
+            error: Some(refusal.message()),
+        };
+        let mut resp = render_status(StatusCode::TOO_MANY_REQUESTS, &page);
+        resp.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(refusal.retry_after_secs()),
+        );
+        return resp;
+    }
     match state.app.sign_in(f.email.trim(), &f.password).await {
         Ok(s) => {
             let cookie = Cookie::build((SESSION_COOKIE, s.secret))

@@ -65,6 +65,7 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             max_body_bytes: settings.max_body_bytes,
             secure_cookies: settings.secure_cookies,
+            ..WebConfig::default()
         },
     );
     bearing_web::serve(listener, state, shutdown_signal()).await?;

@@ -13,6 +13,7 @@ mod prioritisation;
 mod process;
 mod search;
 mod sessions;
+mod signin_limit;
 
 use bearing_testkit::TestApp;
 use reqwest::StatusCode;
