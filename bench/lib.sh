@@ -59,11 +59,17 @@ stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERV
 # api_token URL: a fresh API token for the demo admin.
 api_token() { $BIN --database "$1" token create --email admin@bearing.local --name bench 2>/dev/null; }
 
-# session_cookie: sign in as the demo admin and print the session cookie.
+# session_cookie: sign in as the demo admin and print the session cookie. The
+# sign-in form is opened first, as a browser would: posting it needs the
+# login-CSRF cookie it sets and the token in its hidden csrf field.
 session_cookie() {
-  curl -s -o /dev/null -D - -X POST "http://127.0.0.1:$PORT/signin" \
-    --data-urlencode "email=admin@bearing.local" --data-urlencode "password=bearing-demo" --data-urlencode "next=/inbox" \
+  local jar csrf
+  jar=$(mktemp)
+  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$PORT/signin" | sed -nE 's/.*name="csrf" value="([^"]*)".*/\1/p' | head -1)
+  curl -s -o /dev/null -D - -b "$jar" -X POST "http://127.0.0.1:$PORT/signin" \
+    --data-urlencode "csrf=$csrf" --data-urlencode "email=admin@bearing.local" --data-urlencode "password=bearing-demo" --data-urlencode "next=/inbox" \
     | grep -i '^set-cookie: bearing_session=' | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*).*/\1/'
+  rm -f "$jar"
 }
 
 # load NAME HEADER PATH: 16 connections for $DURATION; output to $OUT/NAME.txt.

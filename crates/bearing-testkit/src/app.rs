@@ -198,14 +198,35 @@ impl TestApp {
         )
     }
 
-    /// Sign in as the admin through the web form and return the session
-    /// cookie (`bearing_session=…`), for [`TestApp::page`] and
-    /// [`TestApp::form`].
+    /// Open the sign-in form as a fresh browser would: its sign-in cookie
+    /// (`bearing_signin=…`, the login-CSRF pair) and the token in the
+    /// form's hidden `csrf` field.
+    pub async fn sign_in_form(&self) -> (String, String) {
+        let resp = self
+            .client
+            .get(self.url("/signin"))
+            .send()
+            .await
+            .expect("request");
+        let cookie = set_cookie(&resp, "bearing_signin=").expect("a sign-in cookie");
+        let html = resp.text().await.expect("body");
+        (
+            cookie,
+            hidden_csrf(&html).expect("a csrf field in the sign-in form"),
+        )
+    }
+
+    /// Sign in as the admin through the web form (opening it first, for its
+    /// login-CSRF token) and return the session cookie
+    /// (`bearing_session=…`), for [`TestApp::page`] and [`TestApp::form`].
     pub async fn sign_in_cookie(&self) -> String {
+        let (signin_cookie, csrf) = self.sign_in_form().await;
         let resp = self
             .client
             .post(self.url("/signin"))
+            .header("cookie", signin_cookie)
             .form(&[
+                ("csrf", csrf.as_str()),
                 ("email", self.email.as_str()),
                 ("password", self.password.as_str()),
                 ("next", "/"),
@@ -213,16 +234,7 @@ impl TestApp {
             .send()
             .await
             .expect("request");
-        resp.headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("bearing_session="))
-            .expect("a session cookie")
-            .split(';')
-            .next()
-            .expect("cookie value")
-            .to_string()
+        set_cookie(&resp, "bearing_session=").expect("a session cookie")
     }
 
     /// GET a page with the session `cookie`: the status, and the redirect
@@ -257,6 +269,35 @@ impl TestApp {
         (status, if location.is_empty() { body } else { location })
     }
 
+    /// POST `body` as JSON to an API `path` with the session `cookie` (as
+    /// the board's script does) and, if given, an `X-CSRF-Token` header: the
+    /// status and the JSON answer.
+    pub async fn post_with_cookie(
+        &self,
+        cookie: &str,
+        csrf: Option<&str>,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .json(&body);
+        if let Some(t) = csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, json)
+    }
+
     /// Make a user with `role` and an API token for them.
     pub async fn user_with_token(&self, email: &str, role: Role) -> (User, String) {
         let u = self
@@ -267,4 +308,24 @@ impl TestApp {
         let (_, t) = self.app.create_token(&u, "t").await.expect("token");
         (u, t)
     }
+}
+
+/// The `name=value` part of the response's first `Set-Cookie` starting
+/// with `prefix` (e.g. `bearing_session=`).
+pub fn set_cookie(resp: &reqwest::Response, prefix: &str) -> Option<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(prefix))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+/// The value of the first hidden `csrf` field in a page
+/// (`name="csrf" value="…"`).
+pub fn hidden_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let at = html.find(marker)? + marker.len();
+    html[at..].split('"').next().map(str::to_string)
 }

@@ -2,7 +2,8 @@
 //! on SQLite and PostgreSQL ([`test_db`]), the [`backend_test!`] macro that
 //! runs one async test body on both backends, and SQL-level checks (schema
 //! description for parity tests in [`schema`], statement preparation in
-//! [`sql`]).
+//! [`sql`], a before/after summary of a database's contents in
+//! [`snapshot`]).
 //!
 //! # Running a test on both backends
 //!
@@ -35,6 +36,7 @@ extern crate self as bearing_testkit;
 pub mod app;
 pub mod db;
 pub mod schema;
+pub mod snapshot;
 pub mod sql;
 
 pub use app::{DemoApp, TestApp};

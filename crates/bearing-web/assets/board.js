@@ -1,11 +1,15 @@
 // The ranked board: drag and drop with SortableJS, saved through the JSON
 // API (one move writes one row). Without JavaScript, the Up/Down buttons
 // beside each idea post ordinary forms; with it, they move in place too.
+// The API call rides on the session cookie, so it must carry the session's
+// CSRF token (from the layout's csrf-token meta tag) in X-CSRF-Token.
 (function () {
   "use strict";
   var list = document.getElementById("board-list");
   if (!list || !window.Sortable) { return; }
   var status = document.getElementById("board-status");
+  var tokenMeta = document.querySelector("meta[name='csrf-token']");
+  var csrfToken = tokenMeta ? tokenMeta.getAttribute("content") : "";
   function say(msg) { if (status) { status.textContent = msg; } }
   function idOf(el) { return el ? el.getAttribute("data-id") : null; }
   function renumber() {
@@ -16,7 +20,7 @@
     say("Saving…");
     return fetch("/api/v1/ideas/" + idOf(item) + "/move", {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken }, body: JSON.stringify(body)
     }).then(function (r) {
       if (!r.ok) { return r.json().then(function (e) { throw new Error(e.error && e.error.message || "could not move"); }); }
       renumber();

@@ -1,7 +1,10 @@
 //! Who is calling: a Bearer API token for the JSON API, a session cookie for
-//! pages. Forms carry a per-session CSRF token checked in constant time.
+//! pages. Each session has a CSRF token: page forms are checked by
+//! `csrf::CsrfForm`, and the API's cookie fallback checks it here, from the
+//! `X-CSRF-Token` header, on every request that may write.
 
 use crate::AppState;
+use crate::csrf::{CSRF_HEADER, tokens_match};
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -9,12 +12,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use bearing_app::{Actor, AppError};
-use subtle::ConstantTimeEq;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "bearing_session";
 
-/// The actor behind an API request's Bearer token.
+/// The actor behind an API request: its Bearer token, or else (for our own
+/// pages' scripts) its session cookie. A cookie is sent by the browser on
+/// any site's request, so with the cookie a request that may write must
+/// also carry the session's CSRF token in `X-CSRF-Token`, which only our
+/// pages can read (from their `csrf-token` meta tag).
 pub struct ApiActor(pub Actor);
 
 impl FromRequestParts<AppState> for ApiActor {
@@ -34,37 +40,38 @@ impl FromRequestParts<AppState> for ApiActor {
         // Same-origin pages may call the API with their session cookie.
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(c) = jar.get(SESSION_COOKIE)
-            && let Ok((actor, _)) = state.app.signed_in(c.value()).await
+            && let Ok((actor, csrf)) = state.app.signed_in(c.value()).await
         {
+            if !parts.method.is_safe() {
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                if !tokens_match(&csrf, sent) {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf",
+                        "with the session cookie, send the page's CSRF token (its csrf-token meta tag) in the X-CSRF-Token header, or use an API token",
+                        None,
+                    ));
+                }
+            }
             return Ok(ApiActor(actor));
         }
         Err(AppError::Unauthorized("send an API token as 'Authorization: Bearer <token>' (make one with `bearing token create`)".into()).into())
     }
 }
 
-/// A signed-in page visitor and the CSRF token their forms must carry.
+/// A signed-in page visitor and the CSRF token their forms must carry. A
+/// handler taking this alone reads no form; form handlers get it from
+/// [`crate::csrf::CsrfForm`], which checks the token first.
 #[derive(Clone, Debug)]
 pub struct Session {
     /// Who is signed in.
     pub actor: Actor,
     /// The CSRF token for this session's forms.
     pub csrf: String,
-}
-
-impl Session {
-    /// Refuse a form whose CSRF token is not this session's.
-    #[allow(clippy::result_large_err)] // the error is the response itself, returned straight away
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
-        if bool::from(self.csrf.as_bytes().ct_eq(sent.as_bytes())) {
-            Ok(())
-        } else {
-            Err((
-                StatusCode::FORBIDDEN,
-                "This form has expired. Go back, reload the page and try again.",
-            )
-                .into_response())
-        }
-    }
 }
 
 impl FromRequestParts<AppState> for Session {

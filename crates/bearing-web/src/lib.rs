@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod csrf;
 pub mod error;
 pub mod html;
 pub mod json;

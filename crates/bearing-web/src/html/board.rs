@@ -5,10 +5,11 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{Nav, num, render};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_domain::*;
 use serde::Deserialize;
@@ -127,9 +128,6 @@ pub async fn page(
 /// Body of `POST /ideas/{id}/step`.
 #[derive(Deserialize)]
 pub struct StepForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// `up` or `down`.
     #[serde(default)]
     pub dir: String,
@@ -141,13 +139,9 @@ pub struct StepForm {
 /// `POST /ideas/{id}/step`: move one place up or down, then back to the board.
 pub async fn step(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<StepForm>,
+    CsrfForm(session, f): CsrfForm<StepForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };

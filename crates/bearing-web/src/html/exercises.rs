@@ -7,14 +7,14 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::error;
 use crate::html::layout::{
-    Choice, CsrfForm, FormErrors, Nav, ago, form_error, non_empty, num, page, page_status,
+    Choice, FormErrors, Nav, TokenOnly, ago, form_error, non_empty, num, page, page_status,
     render_status, reshow_form,
 };
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -228,12 +228,8 @@ fn parse_ids<T: std::str::FromStr>(raw: &[String], field: &str) -> Result<Vec<T>
 /// `POST /exercises`: open an exercise, then show it.
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(session, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(field(&pairs, "csrf")) {
-        return r;
-    }
     let form = ExerciseForm {
         title: field(&pairs, "title").to_string(),
         ideas: all(&pairs, "idea_ids"),
@@ -615,13 +611,9 @@ fn card_input(t: &[String; 4]) -> Result<Option<RiceInput>, ValidationError> {
 /// `action=submit`, submit them too.
 pub async fn save(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(session, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(field(&pairs, "csrf")) {
-        return r;
-    }
     let Ok(id) = id.parse::<ExerciseId>() else {
         return error::not_found("exercise");
     };
@@ -691,13 +683,9 @@ pub async fn save(
 /// `POST /exercises/{id}/close`.
 pub async fn close(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<ExerciseId>() else {
         return error::not_found("exercise");
     };
@@ -710,13 +698,9 @@ pub async fn close(
 /// `POST /exercises/{id}/adopt/{idea_id}`.
 pub async fn adopt(
     State(state): State<AppState>,
-    session: Session,
     Path((id, idea)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let (Ok(id), Ok(idea)) = (id.parse::<ExerciseId>(), idea.parse::<IdeaId>()) else {
         return error::not_found("exercise");
     };

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::choices::area_choices;
 use crate::html::error;
 use crate::html::layout::{
@@ -13,7 +14,6 @@ use crate::html::layout::{
 use crate::html::notes::ActivityView;
 use crate::html::priority::PriorityView;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -167,9 +167,6 @@ async fn build_list(
 /// Fields of the new-idea form, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct IdeaForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// Title.
     #[serde(default)]
     pub title: String,
@@ -308,12 +305,8 @@ fn idea_input(f: &IdeaForm) -> Result<NewIdea, ValidationError> {
 /// `POST /ideas`: create an idea, then open it.
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
-    Form(f): Form<IdeaForm>,
+    CsrfForm(session, f): CsrfForm<IdeaForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let result = match idea_input(&f) {
         Ok(input) => state.app.create_idea(&session.actor, input).await,
         Err(v) => Err(v.into()),
@@ -532,9 +525,6 @@ pub async fn show(
 /// Body of `POST /ideas/{id}/comments`.
 #[derive(Debug, Deserialize)]
 pub struct CommentForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The comment.
     #[serde(default)]
     pub body: String,
@@ -543,13 +533,9 @@ pub struct CommentForm {
 /// `POST /ideas/{id}/comments`.
 pub async fn comment(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<CommentForm>,
+    CsrfForm(session, f): CsrfForm<CommentForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };
@@ -577,9 +563,6 @@ pub async fn comment(
 /// Body of `POST /ideas/{id}/follow`.
 #[derive(Debug, Deserialize)]
 pub struct FollowForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// `1` to follow, anything else to unfollow.
     #[serde(default)]
     pub follow: String,
@@ -588,13 +571,9 @@ pub struct FollowForm {
 /// `POST /ideas/{id}/follow`: follow or unfollow.
 pub async fn follow(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<FollowForm>,
+    CsrfForm(session, f): CsrfForm<FollowForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };

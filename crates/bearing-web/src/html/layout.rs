@@ -1,6 +1,6 @@
 //! Shared page pieces: the navigation bar every signed-in page carries,
 //! select options, inline form errors, rendering a page (or the error page),
-//! the CSRF-only form, and formatting helpers (numbers, ARR like `$240k`,
+//! the token-only form body, and formatting helpers (numbers, ARR like `$240k`,
 //! relative times, excerpts, comma-separated lists).
 
 use crate::auth::{Session, urlencode};
@@ -12,15 +12,17 @@ use bearing_app::AppError;
 use bearing_domain::{Timestamp, ValidationError};
 use serde::Deserialize;
 
-/// What the top navigation bar needs: who is signed in, the CSRF token for
-/// the sign-out form and which section is current.
+/// What the top navigation bar needs: who is signed in, the session's CSRF
+/// token and which section is current.
 #[derive(Clone, Debug)]
 pub struct Nav {
     /// The signed-in user's display name.
     pub user_name: String,
     /// The user's role label.
     pub role: &'static str,
-    /// CSRF token for the sign-out form.
+    /// The session's CSRF token: the page's forms carry it in a hidden
+    /// `csrf` field, and the layout's `csrf-token` meta tag hands it to
+    /// scripts that call the JSON API with the cookie (board.js).
     pub csrf: String,
     /// The current section: `inbox`, `ideas` or `customers`.
     pub active: &'static str,
@@ -199,14 +201,11 @@ where
     }
 }
 
-/// The body of a form that carries only the session's CSRF token (sign
-/// out, close, adopt, un-merge…).
+/// The body of a form that carries nothing but its CSRF token (sign out,
+/// close, adopt, un-merge…), read as `csrf::CsrfForm<TokenOnly>`, which has
+/// already checked the token.
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
-}
+pub struct TokenOnly {}
 
 /// A number for display: at most two decimals, no trailing zeros (`12.5`,
 /// `3`, `0.33`), and never `-0`.

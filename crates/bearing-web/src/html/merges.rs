@@ -5,10 +5,10 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::error;
-use crate::html::layout::{Choice, CsrfForm};
-use axum::Form;
+use crate::html::layout::{Choice, TokenOnly};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
@@ -89,9 +89,6 @@ pub async fn card(state: &AppState, session: &Session, idea: &Idea) -> Result<Me
 /// Body of `POST /ideas/{id}/merge`.
 #[derive(Debug, Deserialize)]
 pub struct MergeForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The surviving idea's id.
     #[serde(default)]
     pub into: String,
@@ -101,13 +98,9 @@ pub struct MergeForm {
 /// show the survivor.
 pub async fn merge(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<MergeForm>,
+    CsrfForm(session, f): CsrfForm<MergeForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };
@@ -126,13 +119,9 @@ pub async fn merge(
 /// `POST /merges/{merge_id}/unmerge`: undo a merge, then show the restored idea.
 pub async fn unmerge(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<MergeId>() else {
         return error::not_found("merge");
     };

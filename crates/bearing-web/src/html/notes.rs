@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::choices::{area_choices, customer_choices};
 use crate::html::error;
@@ -12,7 +13,6 @@ use crate::html::layout::{
     split_list,
 };
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
@@ -23,9 +23,6 @@ use std::collections::HashMap;
 /// Fields of the new-note form, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct NoteForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The feedback.
     #[serde(default)]
     pub text: String,
@@ -121,12 +118,8 @@ fn note_input(f: &NoteForm) -> Result<NewNote, ValidationError> {
 /// `POST /notes`: log a note, then open it.
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
-    Form(f): Form<NoteForm>,
+    CsrfForm(session, f): CsrfForm<NoteForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let result = match note_input(&f) {
         Ok(input) => state.app.create_note(&session.actor, input).await,
         Err(v) => Err(v.into()),
@@ -171,9 +164,6 @@ pub struct ActivityView {
 /// Fields of the three processing forms, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ProcessForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// `link`, `create` or `wont_do`.
     #[serde(default)]
     pub action: String,
@@ -407,13 +397,9 @@ fn process_input(f: &ProcessForm) -> Result<ProcessNote, ValidationError> {
 /// `POST /notes/{id}/process`: link, create an idea, or decline.
 pub async fn process(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<ProcessForm>,
+    CsrfForm(session, f): CsrfForm<ProcessForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Some(id) = parse_note_id(&id) else {
         return error::not_found("note");
     };

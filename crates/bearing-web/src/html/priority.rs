@@ -3,10 +3,10 @@
 //! the form a PM scores with (`POST /ideas/{id}/rice`).
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{FormErrors, arr, num};
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
 use bearing_app::prioritisation::DemandBreakdown;
@@ -174,9 +174,6 @@ impl PriorityView {
 /// Body of `POST /ideas/{id}/rice`.
 #[derive(Debug, Deserialize)]
 pub struct RiceForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// Reach.
     #[serde(default)]
     pub reach: String,
@@ -203,13 +200,9 @@ fn parse(field: &str, v: &str) -> Result<f64, ValidationError> {
 /// `POST /ideas/{id}/rice`: score the idea, or show the error on the page.
 pub async fn score(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<RiceForm>,
+    CsrfForm(session, f): CsrfForm<RiceForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Ok(id) = id.parse::<IdeaId>() else {
         return error::not_found("idea");
     };

@@ -8,13 +8,13 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{
-    CsrfForm, FormErrors, Nav, ago, form_error, page, page_status, reshow_form,
+    FormErrors, Nav, TokenOnly, ago, form_error, page, page_status, reshow_form,
 };
 use crate::html::matrix::render_matrix;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -203,10 +203,8 @@ fn session_input(f: &SessionForm) -> Result<NewSession, ValidationError> {
 /// pairs because the participants select sends one value per person.
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(session, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let mut csrf = String::new();
     let mut f = SessionForm {
         max_nominations: String::new(),
         importance_votes: String::new(),
@@ -215,7 +213,6 @@ pub async fn create(
     };
     for (k, v) in pairs {
         match k.as_str() {
-            "csrf" => csrf = v,
             "title" => f.title = v,
             "milestone" => f.milestone = v,
             "participants" => f.participants.push(v),
@@ -224,9 +221,6 @@ pub async fn create(
             "feasibility_votes" => f.feasibility_votes = v,
             _ => {}
         }
-    }
-    if let Err(r) = session.check_csrf(&csrf) {
-        return r;
     }
     let result = match session_input(&f) {
         Ok(input) => state.app.create_session(&session.actor, input).await,
@@ -453,9 +447,6 @@ async fn after(
 /// Body of `POST /sessions/{id}/nominations`.
 #[derive(Debug, serde::Deserialize)]
 pub struct NominateForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The idea.
     #[serde(default)]
     pub idea_id: String,
@@ -464,13 +455,9 @@ pub struct NominateForm {
 /// `POST /sessions/{id}/nominations`.
 pub async fn nominate(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<NominateForm>,
+    CsrfForm(session, f): CsrfForm<NominateForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };
@@ -484,9 +471,6 @@ pub async fn nominate(
 /// Body of `POST /sessions/{id}/votes`.
 #[derive(Debug, serde::Deserialize)]
 pub struct VoteForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The idea.
     #[serde(default)]
     pub idea_id: String,
@@ -498,13 +482,9 @@ pub struct VoteForm {
 /// `POST /sessions/{id}/votes`.
 pub async fn vote(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<VoteForm>,
+    CsrfForm(session, f): CsrfForm<VoteForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };
@@ -528,9 +508,6 @@ pub async fn vote(
 /// Body of `POST /sessions/{id}/votes/retract`.
 #[derive(Debug, serde::Deserialize)]
 pub struct RetractForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The vote to take back.
     #[serde(default)]
     pub vote_id: String,
@@ -539,13 +516,9 @@ pub struct RetractForm {
 /// `POST /sessions/{id}/votes/retract`: take back one of your votes.
 pub async fn retract(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<RetractForm>,
+    CsrfForm(session, f): CsrfForm<RetractForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };
@@ -559,13 +532,9 @@ pub async fn retract(
 /// `POST /sessions/{id}/close`: the facilitator closes the session.
 pub async fn close(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let Some(id) = parse_session(&id) else {
         return error::not_found("session");
     };

@@ -3,10 +3,11 @@
 
 use crate::AppState;
 use crate::auth::Session;
+use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{self, Nav};
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_domain::prioritisation::rice::ReachMode;
 use serde::Deserialize;
@@ -53,9 +54,6 @@ pub async fn page(
 /// Body of `POST /settings`.
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// `standard` or `absolute`.
     #[serde(default)]
     pub reach_mode: String,
@@ -64,12 +62,8 @@ pub struct SettingsForm {
 /// `POST /settings`.
 pub async fn save(
     State(state): State<AppState>,
-    session: Session,
-    Form(f): Form<SettingsForm>,
+    CsrfForm(session, f): CsrfForm<SettingsForm>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     let mode = match ReachMode::parse_field(&f.reach_mode, "reach_mode") {
         Ok(m) => m,
         Err(e) => return error::page(e.into()),

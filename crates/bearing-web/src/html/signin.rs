@@ -2,14 +2,17 @@
 //! HttpOnly session cookie and returns to where the visitor was going (only
 //! local paths, so the page cannot be used as an open redirect). Attempts
 //! are rate limited per account and per client address
-//! ([`crate::signin_limit`]) before the password is checked.
+//! ([`crate::signin_limit`]) before the password is checked. The sign-in
+//! form carries a login-CSRF token paired with a cookie (see
+//! `csrf::LoginCsrfForm`), so another site cannot sign a visitor in to an
+//! account of its choosing.
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, Session};
+use crate::auth::SESSION_COOKIE;
+use crate::csrf::{CsrfForm, LoginCsrfForm, forget_sign_in_token, sign_in_token};
 use crate::html::error;
-use crate::html::layout::{CsrfForm, render, render_status};
+use crate::html::layout::{TokenOnly, render, render_status};
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,6 +32,8 @@ pub struct SignInPage {
     pub email: String,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// The login-CSRF token, also in this browser's sign-in cookie.
+    pub csrf: String,
 }
 
 /// Query of `GET /signin`.
@@ -67,14 +72,20 @@ pub async fn home() -> Redirect {
     Redirect::to("/inbox")
 }
 
-/// `GET /signin`.
-pub async fn form(Query(q): Query<NextQuery>) -> Response {
+/// `GET /signin`: the form, with the browser's sign-in cookie set.
+pub async fn form(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let (jar, csrf) = sign_in_token(jar, &state);
     let page = SignInPage {
         next: safe_next(&q.next).to_string(),
         email: String::new(),
         error: None,
+        csrf,
     };
-    render(&page)
+    (jar, render(&page)).into_response()
 }
 
 /// `POST /signin`: check the rate limits, then the password; set the
@@ -84,7 +95,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
-    Form(f): Form<SignInForm>,
+    LoginCsrfForm(csrf, f): LoginCsrfForm<SignInForm>,
 ) -> Response {
     let next = safe_next(&f.next).to_string();
     if let Err(refusal) = state.signin_limits.check(&f.email, peer.ip()) {
@@ -93,6 +104,7 @@ pub async fn submit(
             next,
             email: f.email,
             error: Some(refusal.message()),
+            csrf,
         };
         let mut resp = render_status(StatusCode::TOO_MANY_REQUESTS, &page);
         resp.headers_mut().insert(
@@ -110,13 +122,15 @@ pub async fn submit(
                 .secure(state.config.secure_cookies)
                 .max_age(time::Duration::hours(state.app.config.session_hours))
                 .build();
-            (jar.add(cookie), Redirect::to(&next)).into_response()
+            let jar = forget_sign_in_token(jar, &state).add(cookie);
+            (jar, Redirect::to(&next)).into_response()
         }
         Err(AppError::Unauthorized(m)) => {
             let page = SignInPage {
                 next,
                 email: f.email,
                 error: Some(capitalise(&m)),
+                csrf,
             };
             render_status(StatusCode::UNAUTHORIZED, &page)
         }
@@ -127,13 +141,9 @@ pub async fn submit(
 /// `POST /signout`: end the session and clear the cookie.
 pub async fn sign_out(
     State(state): State<AppState>,
-    session: Session,
     jar: CookieJar,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&f.csrf) {
-        return r;
-    }
     if let Some(c) = jar.get(SESSION_COOKIE)
         && let Err(e) = state.app.sign_out(c.value()).await
     {

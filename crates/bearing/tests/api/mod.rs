@@ -2,6 +2,7 @@
 //! SQLite and PostgreSQL.
 
 mod auth;
+mod csrf;
 mod customers;
 mod errors;
 mod exercises;
