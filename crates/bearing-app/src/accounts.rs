@@ -149,10 +149,17 @@ impl App {
             last_used_at: None,
         };
         let mut tx = self.db.begin().await?;
-        tx.accounts().insert_token(&t, &hash_secret(&secret)).await?;
+        tx.accounts()
+            .insert_token(&t, &hash_secret(&secret))
+            .await?;
         tx.record(
-            &Change::new(EntityKind::ApiToken, t.id, ChangeAction::Created, Some(user.id))
-                .after(serde_json::json!({"name": t.name})),
+            &Change::new(
+                EntityKind::ApiToken,
+                t.id,
+                ChangeAction::Created,
+                Some(user.id),
+            )
+            .after(serde_json::json!({"name": t.name})),
         )
         .await?;
         tx.commit().await?;

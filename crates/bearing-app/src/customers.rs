@@ -177,8 +177,13 @@ impl App {
         };
         tx.customers().insert_contact(&contact).await?;
         tx.record(
-            &Change::new(EntityKind::Contact, contact.id, ChangeAction::Created, actor.id())
-                .after(serde_json::to_value(&contact).unwrap_or_default()),
+            &Change::new(
+                EntityKind::Contact,
+                contact.id,
+                ChangeAction::Created,
+                actor.id(),
+            )
+            .after(serde_json::to_value(&contact).unwrap_or_default()),
         )
         .await?;
         tx.commit().await?;

@@ -234,8 +234,15 @@ impl App {
             self.insert_note_in(&mut tx, &note).await?;
             for l in &n.links {
                 if let Some(idea) = ideas.get(&l.idea) {
-                    self.link_in(&mut tx, reporter, note.id, *idea, l.excerpt.as_deref(), created_at)
-                        .await?;
+                    self.link_in(
+                        &mut tx,
+                        reporter,
+                        note.id,
+                        *idea,
+                        l.excerpt.as_deref(),
+                        created_at,
+                    )
+                    .await?;
                 }
             }
             if n.state != NoteState::Unprocessed {
@@ -246,7 +253,8 @@ impl App {
                 tx.notes().set_state(&note).await?;
             }
         }
-        self.score_demo_ideas(&mut tx, &w.ideas, &ideas, &actor).await?;
+        self.score_demo_ideas(&mut tx, &w.ideas, &ideas, &actor)
+            .await?;
         tx.commit().await?;
         Ok(DemoSummary {
             admin,
@@ -269,7 +277,9 @@ impl App {
         ids: &HashMap<String, IdeaId>,
         admin: &Actor,
     ) -> AppResult<()> {
-        use bearing_domain::prioritisation::rice::{CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH};
+        use bearing_domain::prioritisation::rice::{
+            CONFIDENCE, IMPACT, ReachMode, Rice, STANDARD_REACH,
+        };
         for (k, d) in demo.iter().enumerate() {
             let Some(id) = ids.get(&d.key) else { continue };
             if k % 5 == 4 {

@@ -38,7 +38,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound("the requested item".into()),
-            StoreError::Conflict { what } => AppError::Conflict(format!("that {what} already exists")),
+            StoreError::Conflict { what } => {
+                AppError::Conflict(format!("that {what} already exists"))
+            }
             StoreError::Invalid { field, reason } => AppError::Invalid(ValidationError::new(
                 field,
                 if field.is_empty() {
@@ -67,7 +69,9 @@ impl AppError {
     pub fn refused(r: &impl Refusal) -> AppError {
         let message = r.to_string();
         match r.kind() {
-            RefusalKind::Invalid { field } => AppError::Invalid(ValidationError::new(field, message)),
+            RefusalKind::Invalid { field } => {
+                AppError::Invalid(ValidationError::new(field, message))
+            }
             RefusalKind::Conflict => AppError::Conflict(message),
             RefusalKind::Forbidden => AppError::Forbidden(message),
             RefusalKind::NotFound { what } => AppError::NotFound(what.into()),

@@ -11,8 +11,8 @@
 //! once the exercise is closed — every *submitted* scorecard is shown.
 //! Drafts of people who never submitted are never shown or aggregated.
 
-use crate::{Actor, App, AppError, AppResult};
 use crate::prioritisation::set_rice_in;
+use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::prioritisation::exercise::*;
 use bearing_domain::*;
 use bearing_store::Tx;
@@ -222,11 +222,16 @@ impl App {
         let mut tx = self.db.begin().await?;
         tx.exercises().insert(&exercise, &ideas, &invited).await?;
         tx.record(
-            &Change::new(EntityKind::Exercise, exercise.id, ChangeAction::Created, actor.id())
-                .after(serde_json::json!({
-                    "title": exercise.title, "reach_mode": exercise.reach_mode.as_str(),
-                    "ideas": ideas, "participants": invited,
-                })),
+            &Change::new(
+                EntityKind::Exercise,
+                exercise.id,
+                ChangeAction::Created,
+                actor.id(),
+            )
+            .after(serde_json::json!({
+                "title": exercise.title, "reach_mode": exercise.reach_mode.as_str(),
+                "ideas": ideas, "participants": invited,
+            })),
         )
         .await?;
         tx.commit().await?;

@@ -123,17 +123,17 @@ fn batch(
                 _ => NoteState::WontDo,
             };
             let input = NewNote {
-                    text,
-                    source: *NoteSource::ALL
-                        .choose(&mut rng)
-                        .unwrap_or(&NoteSource::Email),
-                    importance: *Importance::ALL
-                        .choose(&mut rng)
-                        .unwrap_or(&Importance::Important),
-                    customer_id: customers.choose(&mut rng).copied(),
-                    contact_id: None,
-                    tags: vec![],
-                    public_safe: rng.random_bool(0.3),
+                text,
+                source: *NoteSource::ALL
+                    .choose(&mut rng)
+                    .unwrap_or(&NoteSource::Email),
+                importance: *Importance::ALL
+                    .choose(&mut rng)
+                    .unwrap_or(&Importance::Important),
+                customer_id: customers.choose(&mut rng).copied(),
+                contact_id: None,
+                tags: vec![],
+                public_safe: rng.random_bool(0.3),
             };
             Note::logged(
                 NoteId(crate::demo::uuid_at(created_at)),
@@ -191,7 +191,8 @@ impl App {
             .first()
             .and_then(|i| i.board_rank.clone());
         // Existing ideas keep their places; new ones go above them, in order.
-        let ranks = bearing_domain::prioritisation::board::ranks_between(None, start_rank.as_deref(), n)?;
+        let ranks =
+            bearing_domain::prioritisation::board::ranks_between(None, start_rank.as_deref(), n)?;
         let now = Timestamp::now().0;
         let mut ids = Vec::with_capacity(n);
         let mut done = 0u64;

@@ -12,7 +12,9 @@ impl App {
         actor.must_manage()?;
         let input = input.validate()?;
         let mut tx = self.db.begin().await?;
-        let idea = self.create_idea_in(&mut tx, actor.id(), input, Timestamp::now(), "").await?;
+        let idea = self
+            .create_idea_in(&mut tx, actor.id(), input, Timestamp::now(), "")
+            .await?;
         tx.commit().await?;
         Ok(idea)
     }
@@ -255,9 +257,14 @@ impl App {
         }
         tx.comments().set_body(id, &input.body).await?;
         tx.record(
-            &Change::new(EntityKind::Idea, before.idea_id, ChangeAction::EditedComment, actor.id())
-                .before(serde_json::json!({"comment_id": id, "body": before.body}))
-                .after(serde_json::json!({"comment_id": id, "body": input.body})),
+            &Change::new(
+                EntityKind::Idea,
+                before.idea_id,
+                ChangeAction::EditedComment,
+                actor.id(),
+            )
+            .before(serde_json::json!({"comment_id": id, "body": before.body}))
+            .after(serde_json::json!({"comment_id": id, "body": input.body})),
         )
         .await?;
         tx.commit().await?;
@@ -305,13 +312,16 @@ impl App {
             created_at: Timestamp::now(),
         };
         let mut tx = self.db.begin().await?;
-        tx.areas().insert(&area).await.map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
-                "key",
-                "an area with that key already exists",
-            )),
-            other => other,
-        })?;
+        tx.areas()
+            .insert(&area)
+            .await
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Invalid(ValidationError::new(
+                    "key",
+                    "an area with that key already exists",
+                )),
+                other => other,
+            })?;
         tx.record(
             &Change::new(EntityKind::Area, area.id, ChangeAction::Created, actor.id())
                 .after(serde_json::json!({"key": area.key, "name": area.name})),

@@ -27,8 +27,8 @@ mod unit;
 pub mod views;
 
 pub use bearing_store::{Backend, Db, DbOptions};
-pub use unit::board_refused;
 pub use error::{AppError, AppResult};
+pub use unit::board_refused;
 
 use bearing_domain::{Role, User, ValidationError};
 

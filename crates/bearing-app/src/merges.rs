@@ -65,13 +65,16 @@ impl App {
         for (id, field) in [(first, first == into), (second, second == into)]
             .map(|(id, is_into)| (id, if is_into { "into" } else { "" }))
         {
-            tx.ideas().lock(id).await.map_err(|e| match AppError::from(e) {
-                AppError::NotFound(_) if !field.is_empty() => {
-                    AppError::Invalid(ValidationError::new(field, "no idea with that id"))
-                }
-                AppError::NotFound(_) => AppError::NotFound("idea".into()),
-                other => other,
-            })?;
+            tx.ideas()
+                .lock(id)
+                .await
+                .map_err(|e| match AppError::from(e) {
+                    AppError::NotFound(_) if !field.is_empty() => {
+                        AppError::Invalid(ValidationError::new(field, "no idea with that id"))
+                    }
+                    AppError::NotFound(_) => AppError::NotFound("idea".into()),
+                    other => other,
+                })?;
         }
         let b_into = tx.ideas().merged_into(merged).await?;
         let a_into = tx.ideas().merged_into(into).await?;
@@ -183,8 +186,9 @@ impl App {
         refresh_demand(&mut tx, a).await?;
         refresh_demand(&mut tx, b).await?;
         tx.record(
-            &Change::new(EntityKind::Idea, a, ChangeAction::Unmerged, actor.id())
-                .after(serde_json::json!({"merge_id": id, "restored": {"id": b, "title": merged.title}})),
+            &Change::new(EntityKind::Idea, a, ChangeAction::Unmerged, actor.id()).after(
+                serde_json::json!({"merge_id": id, "restored": {"id": b, "title": merged.title}}),
+            ),
         )
         .await?;
         tx.record(

@@ -56,14 +56,25 @@ impl App {
         if let Some(r) = reporter {
             unit::check_user(&mut tx, r, "reporter_id").await?;
         }
-        let note = Note::logged(NoteId::new(), input, reporter, state, wont_do_reason, created_at);
+        let note = Note::logged(
+            NoteId::new(),
+            input,
+            reporter,
+            state,
+            wont_do_reason,
+            created_at,
+        );
         self.insert_note_in(&mut tx, &note).await?;
         tx.commit().await?;
         Ok(note)
     }
 
     /// Insert a note and record it, inside a workflow's unit of work.
-    pub(crate) async fn insert_note_in(&self, tx: &mut bearing_store::Tx, note: &Note) -> AppResult<()> {
+    pub(crate) async fn insert_note_in(
+        &self,
+        tx: &mut bearing_store::Tx,
+        note: &Note,
+    ) -> AppResult<()> {
         tx.notes().insert(note).await?;
         tx.record(
             &Change::new(EntityKind::Note, note.id, ChangeAction::Created, note.reporter_id).after(
@@ -209,8 +220,15 @@ impl App {
         {
             for (i, l) in links.iter().enumerate() {
                 live_idea_ref(&mut tx, l.idea_id, &format!("links[{i}].idea_id")).await?;
-                self.link_in(&mut tx, actor.id(), id, l.idea_id, l.excerpt.as_deref(), now)
-                    .await?;
+                self.link_in(
+                    &mut tx,
+                    actor.id(),
+                    id,
+                    l.idea_id,
+                    l.excerpt.as_deref(),
+                    now,
+                )
+                .await?;
                 linked.push(l.idea_id);
             }
             if let Some((input, excerpt)) = idea.as_deref() {
@@ -285,7 +303,14 @@ impl App {
         let excerpt = clean_excerpt(&n.text, req.excerpt.as_deref())?;
         live_idea_ref(&mut tx, req.idea_id, "idea_id").await?;
         let link = self
-            .link_in(&mut tx, actor.id(), note, req.idea_id, excerpt.as_deref(), Timestamp::now())
+            .link_in(
+                &mut tx,
+                actor.id(),
+                note,
+                req.idea_id,
+                excerpt.as_deref(),
+                Timestamp::now(),
+            )
             .await?;
         tx.commit().await?;
         Ok(link)
@@ -304,8 +329,13 @@ impl App {
         tx.links().delete(id).await?;
         refresh_demand(&mut tx, link.idea_id).await?;
         tx.record(
-            &Change::new(EntityKind::Idea, link.idea_id, ChangeAction::UnlinkedNote, actor.id())
-                .after(serde_json::json!({"note_id": link.note_id})),
+            &Change::new(
+                EntityKind::Idea,
+                link.idea_id,
+                ChangeAction::UnlinkedNote,
+                actor.id(),
+            )
+            .after(serde_json::json!({"note_id": link.note_id})),
         )
         .await?;
         tx.commit().await?;

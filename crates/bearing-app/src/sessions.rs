@@ -272,16 +272,20 @@ impl App {
             .collect();
         tx.sessions().insert(&s, &everyone).await?;
         tx.record(
-            &Change::new(EntityKind::PrioSession, s.id, ChangeAction::Created, actor.id()).after(
-                serde_json::json!({
-                    "title": s.title, "milestone": s.milestone,
-                    "participants": participants, "limits": {
-                        "max_nominations": limits.max_nominations,
-                        "importance_votes": limits.importance_votes,
-                        "feasibility_votes": limits.feasibility_votes,
-                    }
-                }),
-            ),
+            &Change::new(
+                EntityKind::PrioSession,
+                s.id,
+                ChangeAction::Created,
+                actor.id(),
+            )
+            .after(serde_json::json!({
+                "title": s.title, "milestone": s.milestone,
+                "participants": participants, "limits": {
+                    "max_nominations": limits.max_nominations,
+                    "importance_votes": limits.importance_votes,
+                    "feasibility_votes": limits.feasibility_votes,
+                }
+            })),
         )
         .await?;
         tx.commit().await?;
@@ -455,13 +459,22 @@ impl App {
         if let Some(r) = spend_refusal(spent, &session, member, Budget::Nominations) {
             return Err(AppError::refused(&r));
         }
-        if !tx.sessions().nominate(id, idea, user, Timestamp::now()).await? {
+        if !tx
+            .sessions()
+            .nominate(id, idea, user, Timestamp::now())
+            .await?
+        {
             // Dropping the transaction gives the nomination back.
             return Err(AppError::refused(&SessionRefusal::AlreadyNominated));
         }
         tx.record(
-            &Change::new(EntityKind::PrioSession, id, ChangeAction::Nominated, actor.id())
-                .after(serde_json::json!({"idea_id": idea})),
+            &Change::new(
+                EntityKind::PrioSession,
+                id,
+                ChangeAction::Nominated,
+                actor.id(),
+            )
+            .after(serde_json::json!({"idea_id": idea})),
         )
         .await?;
         tx.commit().await?;
@@ -551,9 +564,14 @@ impl App {
             return Err(AppError::refused(&SessionRefusal::Closed));
         }
         tx.record(
-            &Change::new(EntityKind::PrioSession, id, ChangeAction::Closed, actor.id())
-                .before(serde_json::json!({"state": "open"}))
-                .after(serde_json::json!({"state": "closed"})),
+            &Change::new(
+                EntityKind::PrioSession,
+                id,
+                ChangeAction::Closed,
+                actor.id(),
+            )
+            .before(serde_json::json!({"state": "open"}))
+            .after(serde_json::json!({"state": "closed"})),
         )
         .await?;
         tx.commit().await?;

@@ -5,8 +5,8 @@
 //! it commit together.
 
 use crate::{AppError, AppResult, missing_ref};
-use bearing_domain::prioritisation::board::{BoardRefusal, ranks_at_bottom};
 use bearing_domain::merge::check_live;
+use bearing_domain::prioritisation::board::{BoardRefusal, ranks_at_bottom};
 use bearing_domain::*;
 use bearing_store::Tx;
 

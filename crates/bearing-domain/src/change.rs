@@ -129,4 +129,3 @@ pub struct Activity {
     /// When it happened.
     pub at: Timestamp,
 }
-

@@ -6,7 +6,11 @@ use crate::error::ValidationError;
 use crate::limits::*;
 
 /// Trimmed text that must not be blank, at most `max_chars` characters.
-pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String, ValidationError> {
+pub fn required_text(
+    field: &str,
+    value: &str,
+    max_chars: usize,
+) -> Result<String, ValidationError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(ValidationError::missing(
@@ -137,7 +141,6 @@ pub fn slugify(s: &str) -> String {
     }
     out.trim_end_matches('-').to_string()
 }
-
 
 #[cfg(test)]
 mod tests {

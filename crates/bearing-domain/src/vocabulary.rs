@@ -132,7 +132,11 @@ mod tests {
     #[test]
     fn messages_name_the_vocabulary_in_words() {
         let err = "carrier_pigeon".parse::<NoteSource>().unwrap_err();
-        assert!(err.message.contains("not a valid note source"), "{}", err.message);
+        assert!(
+            err.message.contains("not a valid note source"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

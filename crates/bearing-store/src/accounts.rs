@@ -113,7 +113,8 @@ impl AccountTx<'_> {
 
     /// Every user, read inside the transaction.
     pub async fn users(&mut self) -> StoreResult<Vec<User>> {
-        let rows: Vec<UserRow> = on_tx!(&mut *self.0, c => sqlx::query_as(ALL_USERS).fetch_all(c).await)?;
+        let rows: Vec<UserRow> =
+            on_tx!(&mut *self.0, c => sqlx::query_as(ALL_USERS).fetch_all(c).await)?;
         rows.into_iter().map(User::try_from).collect()
     }
 }

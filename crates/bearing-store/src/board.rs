@@ -69,13 +69,14 @@ impl BoardTx<'_> {
 
     /// The lowest rank on `area`'s board (the greatest key), if any idea is on it.
     pub async fn lowest_rank(&mut self, area: AreaId) -> StoreResult<Option<String>> {
-        Ok(on_tx!(&mut *self.0, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?)
+        Ok(
+            on_tx!(&mut *self.0, c => sqlx::query_scalar(MAX_RANK_IN_AREA).bind(area.0).fetch_one(c).await)?,
+        )
     }
 
     /// Where an idea sits (`None` if there is no such idea).
     pub async fn placement(&mut self, idea: IdeaId) -> StoreResult<Option<Placement>> {
-        let row: Option<(Option<Uuid>, Option<String>)> =
-            on_tx!(&mut *self.0, c => sqlx::query_as(RANK_OF).bind(idea.0).fetch_optional(c).await)?;
+        let row: Option<(Option<Uuid>, Option<String>)> = on_tx!(&mut *self.0, c => sqlx::query_as(RANK_OF).bind(idea.0).fetch_optional(c).await)?;
         Ok(row.map(|(a, r)| Placement {
             area_id: a.map(AreaId),
             rank: r,
@@ -90,15 +91,13 @@ impl BoardTx<'_> {
 
     /// The ideas on `area`'s board, top first.
     pub async fn ranked(&mut self, area: AreaId) -> StoreResult<Vec<IdeaId>> {
-        let ids: Vec<Uuid> =
-            on_tx!(&mut *self.0, c => sqlx::query_scalar(RANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
+        let ids: Vec<Uuid> = on_tx!(&mut *self.0, c => sqlx::query_scalar(RANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
         Ok(ids.into_iter().map(IdeaId).collect())
     }
 
     /// Live ideas in `area` without a rank, oldest first.
     pub async fn unranked(&mut self, area: AreaId) -> StoreResult<Vec<IdeaId>> {
-        let ids: Vec<Uuid> =
-            on_tx!(&mut *self.0, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
+        let ids: Vec<Uuid> = on_tx!(&mut *self.0, c => sqlx::query_scalar(UNRANKED_IN_AREA).bind(area.0).fetch_all(c).await)?;
         Ok(ids.into_iter().map(IdeaId).collect())
     }
 

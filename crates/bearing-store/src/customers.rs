@@ -93,8 +93,7 @@ impl Tx {
 impl CustomerTx<'_> {
     /// A customer, read inside the transaction.
     pub async fn get(&mut self, id: CustomerId) -> StoreResult<Customer> {
-        let row: CustomerRow =
-            on_tx!(&mut *self.0, c => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(c).await)?;
+        let row: CustomerRow = on_tx!(&mut *self.0, c => sqlx::query_as(CUSTOMER_BY_ID).bind(id.0).fetch_one(c).await)?;
         row.try_into()
     }
 

@@ -50,8 +50,7 @@ impl Tx {
 impl DemandTx<'_> {
     /// One idea's demand signals: its linked notes' customers, ARR and importance.
     pub async fn signals(&mut self, idea: IdeaId) -> StoreResult<Vec<DemandSignal>> {
-        let rows: Vec<(Option<Uuid>, Option<i64>, String)> =
-            on_tx!(&mut *self.0, c => sqlx::query_as(DEMAND_SIGNALS).bind(idea.0).fetch_all(c).await)?;
+        let rows: Vec<(Option<Uuid>, Option<i64>, String)> = on_tx!(&mut *self.0, c => sqlx::query_as(DEMAND_SIGNALS).bind(idea.0).fetch_all(c).await)?;
         rows.iter().map(|(c, a, i)| signal(*c, *a, i)).collect()
     }
 

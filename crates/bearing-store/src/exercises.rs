@@ -158,8 +158,7 @@ impl Tx {
 impl ExerciseTx<'_> {
     /// An exercise, read inside the transaction.
     pub async fn get(&mut self, id: ExerciseId) -> StoreResult<Exercise> {
-        let row: ExerciseRow =
-            on_tx!(&mut *self.0, c => sqlx::query_as(EXERCISE_BY_ID).bind(id.0).fetch_one(c).await)?;
+        let row: ExerciseRow = on_tx!(&mut *self.0, c => sqlx::query_as(EXERCISE_BY_ID).bind(id.0).fetch_one(c).await)?;
         row.try_into()
     }
 
@@ -213,7 +212,11 @@ impl ExerciseTx<'_> {
     }
 
     /// Save (insert or replace) a scorecard.
-    pub async fn save_scorecard(&mut self, id: ExerciseId, card: &StoredScorecard) -> StoreResult<()> {
+    pub async fn save_scorecard(
+        &mut self,
+        id: ExerciseId,
+        card: &StoredScorecard,
+    ) -> StoreResult<()> {
         let r = &card.rice;
         on_tx!(&mut *self.0, c => sqlx::query(UPSERT_SCORECARD)
             .bind(id.0).bind(card.idea_id.0).bind(card.user_id.0).bind(r.reach).bind(r.impact)

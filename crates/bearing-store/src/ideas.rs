@@ -236,7 +236,12 @@ impl IdeaTx<'_> {
     }
 
     /// Point idea `id` at the idea it was merged `into`, taking it off its board.
-    pub async fn mark_merged(&mut self, id: IdeaId, into: IdeaId, at: Timestamp) -> StoreResult<()> {
+    pub async fn mark_merged(
+        &mut self,
+        id: IdeaId,
+        into: IdeaId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
         on_tx!(&mut *self.0, c => sqlx::query(MARK_MERGED).bind(id.0).bind(into.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

@@ -153,14 +153,22 @@ fn matching(columns: &[Column], names: &[&str], row: &LedgerRow) -> StoreResult<
 }
 
 impl MergeTx<'_> {
-    async fn fetch(&mut self, stmt: &sea_query::SelectStatement, columns: &[Column]) -> StoreResult<Vec<LedgerRow>> {
+    async fn fetch(
+        &mut self,
+        stmt: &sea_query::SelectStatement,
+        columns: &[Column],
+    ) -> StoreResult<Vec<LedgerRow>> {
         Ok(match (build_for!(&*self.0, stmt), &mut *self.0) {
             (Built::Sqlite(sql, v), Tx::Sqlite(t)) => {
-                let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), v).fetch_all(&mut **t).await?;
+                let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), v)
+                    .fetch_all(&mut **t)
+                    .await?;
                 ledger_rows!(rows, columns)
             }
             (Built::Postgres(sql, v), Tx::Postgres(t)) => {
-                let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), v).fetch_all(&mut **t).await?;
+                let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), v)
+                    .fetch_all(&mut **t)
+                    .await?;
                 ledger_rows!(rows, columns)
             }
             _ => unreachable_engine()?,
@@ -225,10 +233,19 @@ impl MergeTx<'_> {
             else {
                 continue;
             };
-            for row in self.rows_of(r.table, r.column, from, columns, vec![]).await? {
+            for row in self
+                .rows_of(r.table, r.column, from, columns, vec![])
+                .await?
+            {
                 let twin = !unique_with.is_empty()
                     && !self
-                        .rows_of(r.table, r.column, to, columns, matching(columns, unique_with, &row)?)
+                        .rows_of(
+                            r.table,
+                            r.column,
+                            to,
+                            columns,
+                            matching(columns, unique_with, &row)?,
+                        )
                         .await?
                         .is_empty();
                 let mut which = Query::delete();
@@ -278,12 +295,24 @@ impl MergeTx<'_> {
             };
             for k in ledger.moved.get(r.table).into_iter().flatten() {
                 let rows = self
-                    .rows_of(r.table, r.column, survivor, columns, matching(columns, key, k)?)
+                    .rows_of(
+                        r.table,
+                        r.column,
+                        survivor,
+                        columns,
+                        matching(columns, key, k)?,
+                    )
                     .await?;
                 let Some(row) = rows.first() else { continue };
                 if !unique_with.is_empty()
                     && !self
-                        .rows_of(r.table, r.column, merged, columns, matching(columns, unique_with, row)?)
+                        .rows_of(
+                            r.table,
+                            r.column,
+                            merged,
+                            columns,
+                            matching(columns, unique_with, row)?,
+                        )
                         .await?
                         .is_empty()
                 {
@@ -356,7 +385,12 @@ impl MergeTx<'_> {
     }
 
     /// Mark a merge undone at `at` by `by`.
-    pub async fn mark_unmerged(&mut self, id: MergeId, at: Timestamp, by: Option<UserId>) -> StoreResult<()> {
+    pub async fn mark_unmerged(
+        &mut self,
+        id: MergeId,
+        at: Timestamp,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
         on_tx!(&mut *self.0, c => sqlx::query(MARK_UNMERGED).bind(id.0).bind(at.0).bind(by.map(|u| u.0)).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

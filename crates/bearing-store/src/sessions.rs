@@ -189,7 +189,12 @@ impl SessionTx<'_> {
 
     /// Take one unit of `user`'s `budget`, holding their participant row;
     /// false if nothing was taken (not a participant, or the budget is spent).
-    pub async fn spend(&mut self, id: PrioSessionId, user: UserId, budget: Budget) -> StoreResult<bool> {
+    pub async fn spend(
+        &mut self,
+        id: PrioSessionId,
+        user: UserId,
+        budget: Budget,
+    ) -> StoreResult<bool> {
         let sql = match budget {
             Budget::Nominations => USE_NOMINATION,
             Budget::Votes(VoteKind::Importance) => USE_IMPORTANCE,
@@ -200,7 +205,12 @@ impl SessionTx<'_> {
     }
 
     /// Give one vote of `kind` back to `user`'s budget, holding their row.
-    pub async fn give_back(&mut self, id: PrioSessionId, user: UserId, kind: VoteKind) -> StoreResult<()> {
+    pub async fn give_back(
+        &mut self,
+        id: PrioSessionId,
+        user: UserId,
+        kind: VoteKind,
+    ) -> StoreResult<()> {
         let sql = match kind {
             VoteKind::Importance => RETURN_IMPORTANCE,
             VoteKind::Feasibility => RETURN_FEASIBILITY,
@@ -210,7 +220,13 @@ impl SessionTx<'_> {
     }
 
     /// Nominate `idea` for `user` at `at`; false if it was nominated already.
-    pub async fn nominate(&mut self, id: PrioSessionId, idea: IdeaId, user: UserId, at: Timestamp) -> StoreResult<bool> {
+    pub async fn nominate(
+        &mut self,
+        id: PrioSessionId,
+        idea: IdeaId,
+        user: UserId,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
         let n = on_tx!(&mut *self.0, c => sqlx::query(INSERT_NOMINATION).bind(id.0).bind(idea.0).bind(user.0).bind(at.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -224,13 +240,23 @@ impl SessionTx<'_> {
     }
 
     /// One of `user`'s votes in the session (`NotFound` if not theirs).
-    pub async fn vote(&mut self, id: PrioSessionId, user: UserId, vote: VoteId) -> StoreResult<PrioVote> {
+    pub async fn vote(
+        &mut self,
+        id: PrioSessionId,
+        user: UserId,
+        vote: VoteId,
+    ) -> StoreResult<PrioVote> {
         let row: VoteRow = on_tx!(&mut *self.0, c => sqlx::query_as(VOTE_BY_ID).bind(vote.0).bind(id.0).bind(user.0).fetch_one(c).await)?;
         row.try_into()
     }
 
     /// Delete one of `user`'s votes (`NotFound` if there is none).
-    pub async fn delete_vote(&mut self, id: PrioSessionId, user: UserId, vote: VoteId) -> StoreResult<()> {
+    pub async fn delete_vote(
+        &mut self,
+        id: PrioSessionId,
+        user: UserId,
+        vote: VoteId,
+    ) -> StoreResult<()> {
         let n = on_tx!(&mut *self.0, c => sqlx::query(DELETE_VOTE).bind(vote.0).bind(id.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(StoreError::NotFound);

@@ -21,7 +21,9 @@ impl Tx {
 impl SettingsTx<'_> {
     /// A setting as it stands in this transaction.
     pub async fn get(&mut self, key: &str) -> StoreResult<Option<String>> {
-        Ok(on_tx!(&mut *self.0, c => sqlx::query_scalar(GET_SETTING).bind(key).fetch_optional(c).await)?)
+        Ok(
+            on_tx!(&mut *self.0, c => sqlx::query_scalar(GET_SETTING).bind(key).fetch_optional(c).await)?,
+        )
     }
 
     /// Set a setting.

@@ -57,4 +57,3 @@ impl NewArea {
         Ok(self)
     }
 }
-

@@ -154,4 +154,3 @@ impl ContactChanges {
         Ok(self)
     }
 }
-

@@ -143,7 +143,6 @@ impl IdeaChanges {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

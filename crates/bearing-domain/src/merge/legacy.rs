@@ -136,10 +136,14 @@ impl From<LegacyLedger> for MergeLedger {
             push(m, "links", json!({ "id": id }));
         }
         for x in l.dropped_links {
-            push(d, "links", json!({
-                "id": x.id, "note_id": x.note_id, "excerpt": x.excerpt,
-                "created_by": x.created_by, "created_at": x.created_at.0,
-            }));
+            push(
+                d,
+                "links",
+                json!({
+                    "id": x.id, "note_id": x.note_id, "excerpt": x.excerpt,
+                    "created_by": x.created_by, "created_at": x.created_at.0,
+                }),
+            );
         }
         for id in l.comments {
             push(m, "comments", json!({ "id": id }));
@@ -148,35 +152,55 @@ impl From<LegacyLedger> for MergeLedger {
             push(m, "followers", json!({ "user_id": u }));
         }
         for f in l.dropped_followers {
-            push(d, "followers", json!({ "user_id": f.user_id, "created_at": f.created_at.0 }));
+            push(
+                d,
+                "followers",
+                json!({ "user_id": f.user_id, "created_at": f.created_at.0 }),
+            );
         }
         for v in l.votes {
             push(m, "prio_votes", json!({ "id": v }));
         }
         for n in l.nominations {
             if n.dropped {
-                push(d, "prio_nominations", json!({
-                    "session_id": n.session_id, "nominated_by": n.nominated_by,
-                    "created_at": n.created_at.0,
-                }));
+                push(
+                    d,
+                    "prio_nominations",
+                    json!({
+                        "session_id": n.session_id, "nominated_by": n.nominated_by,
+                        "created_at": n.created_at.0,
+                    }),
+                );
             } else {
                 push(m, "prio_nominations", json!({ "session_id": n.session_id }));
             }
         }
         for e in l.exercise_ideas {
             let target = if e.dropped { &mut *d } else { &mut *m };
-            push(target, "rice_exercise_ideas", json!({ "exercise_id": e.exercise_id }));
+            push(
+                target,
+                "rice_exercise_ideas",
+                json!({ "exercise_id": e.exercise_id }),
+            );
         }
         for s in l.scorecards {
             if s.dropped {
-                push(d, "rice_scorecards", json!({
-                    "exercise_id": s.exercise_id, "user_id": s.user_id, "reach": s.reach,
-                    "impact": s.impact, "confidence": s.confidence,
-                    "effort_months": s.effort_months, "score": s.score,
-                    "updated_at": s.updated_at.0,
-                }));
+                push(
+                    d,
+                    "rice_scorecards",
+                    json!({
+                        "exercise_id": s.exercise_id, "user_id": s.user_id, "reach": s.reach,
+                        "impact": s.impact, "confidence": s.confidence,
+                        "effort_months": s.effort_months, "score": s.score,
+                        "updated_at": s.updated_at.0,
+                    }),
+                );
             } else {
-                push(m, "rice_scorecards", json!({ "exercise_id": s.exercise_id, "user_id": s.user_id }));
+                push(
+                    m,
+                    "rice_scorecards",
+                    json!({ "exercise_id": s.exercise_id, "user_id": s.user_id }),
+                );
             }
         }
         out
@@ -208,7 +232,10 @@ mod tests {
         assert_eq!(l.dropped["links"][0]["note_id"], json!(note));
         assert_eq!(l.dropped["links"][0]["created_at"], json!(5));
         assert_eq!(l.moved["followers"][0]["user_id"], json!(user));
-        assert_eq!(l.dropped["prio_nominations"][0]["session_id"], json!(session));
+        assert_eq!(
+            l.dropped["prio_nominations"][0]["session_id"],
+            json!(session)
+        );
         assert_eq!(l.labels_added, vec!["ux".to_string()]);
         assert_eq!(l.merged_board_rank.as_deref(), Some("V"));
         // And today's format reads back as written.

@@ -99,7 +99,6 @@ impl NoteChanges {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

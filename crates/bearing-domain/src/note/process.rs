@@ -128,7 +128,6 @@ impl ProcessNote {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,7 +136,14 @@ mod tests {
             tags: vec![],
             public_safe: false,
         };
-        Note::logged(NoteId::new(), input, None, NoteState::Unprocessed, None, Timestamp(1))
+        Note::logged(
+            NoteId::new(),
+            input,
+            None,
+            NoteState::Unprocessed,
+            None,
+            Timestamp(1),
+        )
     }
 
     #[test]

@@ -14,8 +14,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bearing_app::sessions::{NewSession, SessionDetail, SessionView, VoteView};
-use bearing_domain::*;
 use bearing_domain::prioritisation::session::{PrioSessionId, VoteId};
+use bearing_domain::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -20,8 +20,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bearing_app::AppError;
 use bearing_app::sessions::{NewSession, ResultRow, SessionDetail, SessionListItem};
-use bearing_domain::*;
 use bearing_domain::prioritisation::session::{PrioSessionId, VoteId};
+use bearing_domain::*;
 
 /// Form fields of the new-session form.
 const SESSION_FIELDS: &[&str] = &[

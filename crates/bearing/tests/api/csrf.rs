@@ -387,8 +387,8 @@ backend_test!(
             ("password", t.password.as_str()),
             ("next", "/ideas"),
         ];
-        let sessions = || async { snapshot(&t.db.db).await.unwrap().rows["sessions"] };
-        let before = sessions().await;
+        let sign_ins = || async { snapshot(&t.db.db).await.unwrap().rows["sign_ins"] };
+        let before = sign_ins().await;
         let post = |cookie: Option<String>, csrf: Option<String>| {
             let mut fields: Vec<(&str, String)> =
                 good.iter().map(|(k, v)| (*k, v.to_string())).collect();
@@ -418,7 +418,7 @@ backend_test!(
             assert!(set_cookie(&r, "bearing_session=").is_none());
             assert_eq!(r.text().await.unwrap(), REFUSED);
         }
-        assert_eq!(sessions().await, before, "no session was made");
+        assert_eq!(sign_ins().await, before, "no sign-in was made");
 
         // A wrong password shows the form again with the same token.
         let r = t
@@ -450,7 +450,7 @@ backend_test!(
             Some("bearing_signin="),
             "the spent token's cookie is cleared"
         );
-        assert_eq!(sessions().await, before + 1);
+        assert_eq!(sign_ins().await, before + 1);
     }
 );
 

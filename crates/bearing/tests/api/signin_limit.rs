@@ -41,10 +41,18 @@ struct Attempt {
 }
 
 async fn attempt(t: &TestApp, email: &str, password: &str) -> Attempt {
+    // The form first, for its login-CSRF cookie and token, as a browser does.
+    let (cookie, csrf) = t.sign_in_form().await;
     let resp = t
         .client
         .post(t.url("/signin"))
-        .form(&[("email", email), ("password", password), ("next", "/ideas")])
+        .header("cookie", cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/ideas"),
+        ])
         .send()
         .await
         .unwrap();

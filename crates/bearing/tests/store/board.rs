@@ -3,8 +3,8 @@
 //! backends. (The pure rank rule is property-tested over 100,000 moves of
 //! 10,000 items in `bearing-domain`; here the point is the storage path.)
 
-use bearing_domain::*;
 use crate::store::Seed;
+use bearing_domain::*;
 use bearing_testkit::backend_test;
 use rand::{Rng, SeedableRng};
 
@@ -106,7 +106,10 @@ backend_test!(
             let len = db.idea(id).await.unwrap().board_rank.unwrap().len();
             renumbered |= len < longest;
             longest = len;
-            assert!(len <= bearing_domain::prioritisation::board::LONG_RANK, "a key of {len} characters");
+            assert!(
+                len <= bearing_domain::prioritisation::board::LONG_RANK,
+                "a key of {len} characters"
+            );
         }
         assert!(renumbered, "500 drops into one gap outgrow LONG_RANK");
         let items = board().await;

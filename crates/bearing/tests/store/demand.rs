@@ -37,7 +37,9 @@ backend_test!(who_is_asking_counts_every_linked_note, |t| async move {
         };
         notes.push((NoteId::new(), record));
     }
-    t.db.bulk_insert_notes(&crate::store::seed::notes(&notes)).await.unwrap();
+    t.db.bulk_insert_notes(&crate::store::seed::notes(&notes))
+        .await
+        .unwrap();
     let links: Vec<(NoteId, IdeaId)> = notes.iter().map(|(n, _)| (*n, idea.id)).collect();
     t.db.bulk_insert_links(&links).await.unwrap();
     app.refresh_all_demand().await.unwrap();

@@ -87,25 +87,19 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
                 (other.id, rice(6.0, 1.0, 1.0, 1.0)),
             ],
         )
-            .await,
+        .await,
         ExerciseRefusal::IdeaNotInExercise,
     );
     assert_refused(
-        db.submit_scorecards(ex.id, ann.user.id)
-            .await,
+        db.submit_scorecards(ex.id, ann.user.id).await,
         ExerciseRefusal::Unscored(vec![(b.id, b.title.clone())]),
     );
     db.save_scorecard(ex.id, b.id, ann.user.id, &rice(3.0, 2.0, 0.8, 2.0))
         .await
         .unwrap();
-    assert!(
-        db.submit_scorecards(ex.id, ann.user.id)
-            .await
-            .is_ok()
-    );
+    assert!(db.submit_scorecards(ex.id, ann.user.id).await.is_ok());
     assert_refused(
-        db.submit_scorecards(ex.id, ann.user.id)
-            .await,
+        db.submit_scorecards(ex.id, ann.user.id).await,
         ExerciseRefusal::AlreadySubmitted,
     );
     assert_refused(
@@ -146,10 +140,7 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
     );
 
     // Closing ends scoring, once.
-    let closed = db
-        .close_exercise(ex.id, Some(pm.user.id))
-        .await
-        .unwrap();
+    let closed = db.close_exercise(ex.id, Some(pm.user.id)).await.unwrap();
     assert_eq!(closed.state, ExerciseState::Closed);
     assert!(closed.closed_at.is_some());
     assert_eq!(db.exercise(ex.id).await.unwrap(), closed);
@@ -164,10 +155,7 @@ backend_test!(exercise_scorecards_and_guards, |t| async move {
     );
     assert_eq!(db.exercise_scorecards(ex.id).await.unwrap().len(), 2);
     assert_eq!(db.activity_of(ex.id.0, 10).await.unwrap().len(), 3);
-    assert_not_found(
-        db.exercise(ExerciseId::new())
-            .await,
-    );
+    assert_not_found(db.exercise(ExerciseId::new()).await);
 });
 
 backend_test!(exercises_page_newest_first, |t| async move {

@@ -628,7 +628,9 @@ backend_test!(bulk_insert_inserts_every_row, |t| async move {
             )
         })
         .collect();
-    t.db.bulk_insert_notes(&crate::store::seed::notes(&rows)).await.unwrap();
+    t.db.bulk_insert_notes(&crate::store::seed::notes(&rows))
+        .await
+        .unwrap();
 
     let mut counts = t.db.note_counts().await.unwrap();
     counts.sort();

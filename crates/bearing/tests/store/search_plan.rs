@@ -63,7 +63,9 @@ backend_test!(
                 },
             ));
         }
-        db.bulk_insert_notes(&crate::store::seed::notes(&notes)).await.unwrap();
+        db.bulk_insert_notes(&crate::store::seed::notes(&notes))
+            .await
+            .unwrap();
         let links: Vec<(NoteId, IdeaId)> = notes
             .iter()
             .step_by(5)

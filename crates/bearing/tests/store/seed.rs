@@ -112,7 +112,8 @@ pub trait Seed {
     /// `App::create_idea`.
     async fn insert_idea(&self, i: NewIdea, by: Option<UserId>) -> AppResult<Idea>;
     /// `App::update_idea`.
-    async fn update_idea(&self, id: IdeaId, ch: IdeaChanges, by: Option<UserId>) -> AppResult<Idea>;
+    async fn update_idea(&self, id: IdeaId, ch: IdeaChanges, by: Option<UserId>)
+    -> AppResult<Idea>;
     /// `App::create_customer`.
     async fn insert_customer(&self, c: NewCustomer, by: Option<UserId>) -> AppResult<Customer>;
     /// `App::update_customer`.
@@ -138,7 +139,8 @@ pub trait Seed {
     /// would: through a unit of work, recorded.
     async fn insert_note(&self, r: NoteRecord) -> AppResult<Note>;
     /// `App::update_note`.
-    async fn update_note(&self, id: NoteId, ch: NoteChanges, by: Option<UserId>) -> AppResult<Note>;
+    async fn update_note(&self, id: NoteId, ch: NoteChanges, by: Option<UserId>)
+    -> AppResult<Note>;
     /// `App::link_note`.
     async fn link_note(
         &self,
@@ -157,7 +159,12 @@ pub trait Seed {
         by: Option<UserId>,
     ) -> AppResult<bearing_app::notes::Processed>;
     /// `App::comment`.
-    async fn insert_comment(&self, idea: IdeaId, by: Option<UserId>, body: &str) -> AppResult<Comment>;
+    async fn insert_comment(
+        &self,
+        idea: IdeaId,
+        by: Option<UserId>,
+        body: &str,
+    ) -> AppResult<Comment>;
     /// `App::follow`.
     async fn set_following(&self, idea: IdeaId, user: UserId, follow: bool) -> AppResult<()>;
     /// `App::move_idea`.
@@ -197,7 +204,12 @@ impl Seed for Db {
     async fn insert_idea(&self, i: NewIdea, by: Option<UserId>) -> AppResult<Idea> {
         app(self).create_idea(&actor(self, by).await, i).await
     }
-    async fn update_idea(&self, id: IdeaId, ch: IdeaChanges, by: Option<UserId>) -> AppResult<Idea> {
+    async fn update_idea(
+        &self,
+        id: IdeaId,
+        ch: IdeaChanges,
+        by: Option<UserId>,
+    ) -> AppResult<Idea> {
         app(self).update_idea(&actor(self, by).await, id, ch).await
     }
     async fn insert_customer(&self, c: NewCustomer, by: Option<UserId>) -> AppResult<Customer> {
@@ -209,7 +221,9 @@ impl Seed for Db {
         ch: CustomerChanges,
         by: Option<UserId>,
     ) -> AppResult<Customer> {
-        app(self).update_customer(&actor(self, by).await, id, ch).await
+        app(self)
+            .update_customer(&actor(self, by).await, id, ch)
+            .await
     }
     async fn insert_contact(&self, c: NewContact) -> AppResult<Contact> {
         app(self).create_contact(&Actor::system(), c).await
@@ -230,10 +244,22 @@ impl Seed for Db {
     }
     async fn insert_note(&self, r: NoteRecord) -> AppResult<Note> {
         app(self)
-            .import_note(&Actor::system(), r.input, r.reporter, r.state, r.wont_do_reason, r.created_at)
+            .import_note(
+                &Actor::system(),
+                r.input,
+                r.reporter,
+                r.state,
+                r.wont_do_reason,
+                r.created_at,
+            )
             .await
     }
-    async fn update_note(&self, id: NoteId, ch: NoteChanges, by: Option<UserId>) -> AppResult<Note> {
+    async fn update_note(
+        &self,
+        id: NoteId,
+        ch: NoteChanges,
+        by: Option<UserId>,
+    ) -> AppResult<Note> {
         app(self).update_note(&actor(self, by).await, id, ch).await
     }
     async fn link_note(
@@ -262,7 +288,12 @@ impl Seed for Db {
             .process_note(&actor(self, by).await, id, request(plan))
             .await
     }
-    async fn insert_comment(&self, idea: IdeaId, by: Option<UserId>, body: &str) -> AppResult<Comment> {
+    async fn insert_comment(
+        &self,
+        idea: IdeaId,
+        by: Option<UserId>,
+        body: &str,
+    ) -> AppResult<Comment> {
         let c = NewComment { body: body.into() };
         app(self).comment(&actor(self, by).await, idea, c).await
     }

@@ -143,7 +143,10 @@ mod tests {
 
     #[test]
     fn out_of_order_neighbours_mean_the_board_changed() {
-        assert_eq!(rank_for_move(Some("b"), Some("a")), Err(BoardRefusal::BoardChanged));
+        assert_eq!(
+            rank_for_move(Some("b"), Some("a")),
+            Err(BoardRefusal::BoardChanged)
+        );
         let r = rank_for_move(Some("a"), Some("b")).unwrap();
         assert!("a" < r.as_str() && r.as_str() < "b");
     }

@@ -21,8 +21,8 @@
 //! * No signals gives 0; adding a signal, raising an ARR or raising an
 //!   importance never lowers the score. Negative ARR is treated as 0.
 
-use crate::note::Importance;
 use crate::customer::CustomerId;
+use crate::note::Importance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

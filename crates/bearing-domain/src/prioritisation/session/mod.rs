@@ -307,7 +307,10 @@ mod tests {
             budget: Budget::Votes(VoteKind::Feasibility),
             allowed: 3,
         };
-        assert_eq!(vote_refusal(Some(spent), false), Some(SessionRefusal::NotNominated));
+        assert_eq!(
+            vote_refusal(Some(spent), false),
+            Some(SessionRefusal::NotNominated)
+        );
         assert_eq!(
             vote_refusal(Some(SessionRefusal::Closed), false),
             Some(SessionRefusal::Closed)
