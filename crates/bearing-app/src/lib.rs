@@ -26,7 +26,8 @@ pub mod sessions;
 mod unit;
 pub mod views;
 
-pub use bearing_store::{Backend, Db, DbOptions};
+pub use bearing_store::Backend;
+use bearing_store::Db;
 pub use error::{AppError, AppResult};
 pub use unit::board_refused;
 

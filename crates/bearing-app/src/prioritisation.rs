@@ -190,7 +190,8 @@ impl App {
     }
 
     /// Move an idea on its board to sit just below `after` and just above
-    /// `before` (either absent for an end). Writes one row, or, when the new
+    /// `before` (either absent for an end; both absent for the bottom of the
+    /// board). Writes one row, or, when the new
     /// key grows past `LONG_RANK` (many drops into the same gap), renumbers
     /// the board in the same transaction, order unchanged.
     pub async fn move_idea(
@@ -225,7 +226,25 @@ impl App {
         };
         let above = neighbour("after_id", after).await?;
         let below = neighbour("before_id", before).await?;
-        let mut rank = rank_for_move(above.as_deref(), below.as_deref()).map_err(board_refused)?;
+        let mut rank = if above.is_none() && below.is_none() {
+            // No neighbours named: to the bottom of the board.
+            bottom_ranks(&mut tx, area, 1)
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::Internal("no rank at the bottom".into()))?
+        } else {
+            rank_for_move(above.as_deref(), below.as_deref()).map_err(board_refused)?
+        };
+        // Neighbours read before another move landed between them give
+        // that move's key again: the board changed under the caller.
+        if tx
+            .board()
+            .holder(area, &rank)
+            .await?
+            .is_some_and(|h| h != idea)
+        {
+            return Err(board_refused(BoardRefusal::BoardChanged));
+        }
         tx.board().set_rank(idea, &rank).await?;
         if needs_renumbering(&rank) {
             rank = renumber(&mut tx, area, idea).await?;

@@ -43,6 +43,7 @@ const ANY_UNRANKED: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_ra
 
 const SET_RANK: &str = "UPDATE ideas SET board_rank = $2 WHERE id = $1";
 
+const RANK_HOLDER: &str = "SELECT id FROM ideas WHERE area_id = $1 AND board_rank = $2";
 const ABOVE: &str =
     "SELECT id FROM ideas WHERE area_id = $1 AND board_rank < $2 ORDER BY board_rank DESC LIMIT 2";
 
@@ -81,6 +82,12 @@ impl BoardTx<'_> {
             area_id: a.map(AreaId),
             rank: r,
         }))
+    }
+
+    /// The idea holding `rank` on `area`'s board, if any.
+    pub async fn holder(&mut self, area: AreaId, rank: &str) -> StoreResult<Option<IdeaId>> {
+        let id: Option<Uuid> = on_tx!(&mut *self.0, c => sqlx::query_scalar(RANK_HOLDER).bind(area.0).bind(rank).fetch_optional(c).await)?;
+        Ok(id.map(IdeaId))
     }
 
     /// Give an idea a rank.
@@ -167,6 +174,7 @@ pub const STATEMENTS: &[&str] = &[
     UNRANKED_IN_AREA,
     ANY_UNRANKED,
     SET_RANK,
+    RANK_HOLDER,
     ABOVE,
     BELOW,
 ];

@@ -51,12 +51,6 @@ const INSERT_MERGE: &str = "INSERT INTO idea_merges (id, survivor_id, merged_id,
 const MERGE_BY_ID: &str = "SELECT id, survivor_id, merged_id, actor_id, merged_at, unmerged_at, unmerged_by, moved FROM idea_merges WHERE id = $1";
 const MERGES_INTO: &str = "SELECT id, survivor_id, merged_id, actor_id, merged_at, unmerged_at, unmerged_by, moved FROM idea_merges WHERE survivor_id = $1 ORDER BY id DESC LIMIT $2";
 const MARK_UNMERGED: &str = "UPDATE idea_merges SET unmerged_at = $2, unmerged_by = $3 WHERE id = $1 AND unmerged_at IS NULL";
-/// The schema's foreign keys to `ideas`: (SQLite, PostgreSQL). Each runs on
-/// its own engine only; the registry test runs both.
-const IDEA_FOREIGN_KEYS: [&str; 2] = [
-    "SELECT m.name, p.\"from\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND p.\"table\" = 'ideas' ORDER BY 1, 2",
-    "SELECT c.conrelid::regclass::text, a.attname::text FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.contype = 'f' AND c.confrelid = 'ideas'::regclass ORDER BY 1, 2",
-];
 
 /// A rendered statement: SQL text for the transaction's engine and its values.
 enum Built {
@@ -418,18 +412,7 @@ impl Db {
         let rows: Vec<MergeRow> = on_db!(self, p => sqlx::query_as(MERGES_INTO).bind(survivor.0).bind(limit).fetch_all(p).await)?;
         rows.into_iter().map(Merge::try_from).collect()
     }
-
-    /// Every (table, column) whose foreign key references `ideas`, as the
-    /// schema declares them, sorted: for the test that keeps the registry
-    /// (`idea_refs`) complete.
-    pub async fn idea_foreign_keys(&self) -> StoreResult<Vec<(String, String)>> {
-        Ok(match self {
-            Db::Sqlite(p) => sqlx::query_as(IDEA_FOREIGN_KEYS[0]).fetch_all(p).await?,
-            Db::Postgres(p) => sqlx::query_as(IDEA_FOREIGN_KEYS[1]).fetch_all(p).await?,
-        })
-    }
 }
 
 /// Every static SQL text in this file, for the prepare-everything test.
-/// (The foreign-key listings are per engine and run by their own test.)
 pub const STATEMENTS: &[&str] = &[INSERT_MERGE, MERGE_BY_ID, MERGES_INTO, MARK_UNMERGED];

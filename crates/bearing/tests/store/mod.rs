@@ -38,6 +38,8 @@ mod seed;
 mod sessions;
 /// Every static SQL statement prepares on both backends.
 mod statements;
+/// Units of work under concurrency: one board, many writers; a merge racing an edit.
+mod units;
 
 use bearing_app::{Actor, App, AppConfig, AppError};
 use bearing_domain::*;
