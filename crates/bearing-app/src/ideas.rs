@@ -159,7 +159,11 @@ impl App {
             .await?;
         let notes = with_customers(self.db.notes_of_idea(id, 500).await?, &customers);
         let note_count = counts.iter().map(|c| c.notes).sum::<usize>() as i64;
-        let demand = crate::prioritisation::breakdown_of(idea.demand_score, &counts, &customers);
+        let demand = bearing_domain::prioritisation::demand::breakdown_of(
+            idea.demand_score,
+            &counts,
+            &customers,
+        );
         let name = |u: Option<UserId>| u.and_then(|u| users.get(&u).map(|u| u.name.clone()));
         let comments = self
             .db

@@ -7,84 +7,13 @@ use crate::{Actor, App, AppError, AppResult, board_refused, missing_ref};
 use bearing_domain::prioritisation::board::{
     BoardRefusal, initial_ranks, needs_renumbering, neighbour_rank, rank_for_move,
 };
-use bearing_domain::prioritisation::demand::{DemandCount, arr_weight, importance_weight};
+use bearing_domain::prioritisation::demand::{DemandBreakdown, breakdown_of};
 use bearing_domain::prioritisation::rice::{ReachMode, RiceInput};
 use bearing_domain::*;
 use bearing_store::Tx;
-use serde::Serialize;
-use std::collections::HashMap;
 
 /// Settings key for the workspace's reach scale.
 pub const REACH_MODE_SETTING: &str = "rice.reach_mode";
-
-/// One customer's part in an idea's demand.
-#[derive(Clone, Debug, Serialize)]
-pub struct CustomerDemand {
-    /// The customer.
-    pub customer: Customer,
-    /// How many of their notes are linked.
-    pub notes: usize,
-    /// The strongest importance among them.
-    pub importance: Importance,
-    /// Their contribution to the score.
-    pub weight: f64,
-}
-
-/// Who is asking for an idea, and the demand score that follows.
-#[derive(Clone, Debug, Serialize)]
-pub struct DemandBreakdown {
-    /// The stored demand score.
-    pub score: f64,
-    /// Customers, heaviest first.
-    pub customers: Vec<CustomerDemand>,
-    /// Linked notes with no customer.
-    pub anonymous_notes: usize,
-    /// Summed ARR of the customers asking.
-    pub total_arr: i64,
-}
-
-/// Who is asking, from an idea's linked notes counted per customer and
-/// importance (`Db::demand_counts`) and those customers (pure). A count
-/// whose customer is missing from `customers` counts as anonymous.
-pub(crate) fn breakdown_of(
-    score: f64,
-    counts: &[DemandCount],
-    customers: &HashMap<CustomerId, Customer>,
-) -> DemandBreakdown {
-    let mut per: HashMap<CustomerId, (&Customer, usize, Importance)> = HashMap::new();
-    let mut anonymous_notes = 0;
-    for n in counts {
-        match n.customer_id.and_then(|c| customers.get(&c)) {
-            Some(c) => {
-                let e = per.entry(c.id).or_insert((c, 0, n.importance));
-                e.1 += n.notes;
-                e.2 = e.2.max(n.importance);
-            }
-            None => anonymous_notes += n.notes,
-        }
-    }
-    let mut customers: Vec<CustomerDemand> = per
-        .into_values()
-        .map(|(c, notes, importance)| CustomerDemand {
-            customer: c.clone(),
-            notes,
-            importance,
-            weight: importance_weight(importance) * arr_weight(c.arr),
-        })
-        .collect();
-    customers.sort_by(|a, b| {
-        b.weight
-            .total_cmp(&a.weight)
-            .then_with(|| a.customer.name.cmp(&b.customer.name))
-    });
-    let total_arr = customers.iter().map(|c| c.customer.arr).sum();
-    DemandBreakdown {
-        score,
-        customers,
-        anonymous_notes,
-        total_arr,
-    }
-}
 
 impl App {
     /// The workspace's reach scale (standard unless changed).

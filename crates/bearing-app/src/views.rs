@@ -80,7 +80,7 @@ pub struct IdeaDetail {
     /// How many notes are linked, all of them.
     pub note_count: i64,
     /// Who is asking, over every linked note.
-    pub demand: crate::prioritisation::DemandBreakdown,
+    pub demand: bearing_domain::prioritisation::demand::DemandBreakdown,
     /// Comments, oldest first, with author names.
     pub comments: Vec<(Comment, Option<String>)>,
     /// Followers' names.

@@ -4,7 +4,6 @@
 //! `X-CSRF-Token` header, on every request that may write.
 
 use crate::AppState;
-use crate::csrf::{CSRF_HEADER, tokens_match};
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -12,9 +11,23 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use bearing_app::{Actor, AppError};
+use subtle::ConstantTimeEq;
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "bearing_session";
+/// The header a same-origin script sends the session's token in when it
+/// calls the JSON API with the session cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Does `sent` equal the `expected` token? Compared in constant time, so
+/// response timing does not reveal how much of a guess was right; an empty
+/// expected token never matches, so a missing cookie cannot pair with a
+/// missing field.
+pub(crate) fn tokens_match(expected: &str, sent: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(sent.as_bytes()))
+}
+
+/// Name of the sign-in cookie. (Its value is a sign-in's secret; the name
+/// predates the word and stays, so upgrading signs nobody out.)
+pub const SIGN_IN_COOKIE: &str = "bearing_session";
 
 /// The actor behind an API request: its Bearer token, or else (for our own
 /// pages' scripts) its session cookie. A cookie is sent by the browser on
@@ -39,7 +52,7 @@ impl FromRequestParts<AppState> for ApiActor {
         }
         // Same-origin pages may call the API with their session cookie.
         let jar = CookieJar::from_headers(&parts.headers);
-        if let Some(c) = jar.get(SESSION_COOKIE)
+        if let Some(c) = jar.get(SIGN_IN_COOKIE)
             && let Ok((actor, csrf)) = state.app.signed_in(c.value()).await
         {
             if !parts.method.is_safe() {
@@ -67,14 +80,14 @@ impl FromRequestParts<AppState> for ApiActor {
 /// handler taking this alone reads no form; form handlers get it from
 /// [`crate::csrf::CsrfForm`], which checks the token first.
 #[derive(Clone, Debug)]
-pub struct Session {
+pub struct SignedIn {
     /// Who is signed in.
     pub actor: Actor,
     /// The CSRF token for this session's forms.
     pub csrf: String,
 }
 
-impl FromRequestParts<AppState> for Session {
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(
@@ -82,10 +95,10 @@ impl FromRequestParts<AppState> for Session {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        if let Some(c) = jar.get(SESSION_COOKIE)
+        if let Some(c) = jar.get(SIGN_IN_COOKIE)
             && let Ok((actor, csrf)) = state.app.signed_in(c.value()).await
         {
-            return Ok(Session { actor, csrf });
+            return Ok(SignedIn { actor, csrf });
         }
         let next = parts
             .uri

@@ -12,7 +12,7 @@
 //! on its own.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{SignedIn, tokens_match};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::handler::Handler;
@@ -22,26 +22,13 @@ use axum::routing::MethodRouter;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
 
 /// The form field every page form carries its token in.
 pub const CSRF_FIELD: &str = "csrf";
 
-/// The header a same-origin script sends the session's token in when it
-/// calls the JSON API with the session cookie.
-pub const CSRF_HEADER: &str = "x-csrf-token";
-
 /// What a visitor is told when a form's token is missing or wrong: almost
 /// always a page left open past its session, so the fix is to reload.
 pub const REFUSED: &str = "This form has expired. Go back, reload the page and try again.";
-
-/// Does `sent` equal the `expected` token? Compared in constant time, so
-/// response timing does not reveal how much of a guess was right; an empty
-/// expected token never matches, so a missing cookie cannot pair with a
-/// missing field.
-pub(crate) fn tokens_match(expected: &str, sent: &str) -> bool {
-    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(sent.as_bytes()))
-}
 
 /// The 403 answer to a form with a missing or wrong token.
 fn refused() -> Response {
@@ -81,20 +68,20 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
 
 /// A page form from a signed-in visitor whose CSRF token checked out: the
 /// session (who, and the token for forms shown again) and the body parsed
-/// into `T`. No signed-in session redirects to sign-in, as [`Session`] does;
+/// into `T`. No signed-in session redirects to sign-in, as [`SignedIn`] does;
 /// a missing or wrong `csrf` field is a 403 before `T` is even parsed, so a
 /// handler taking this never runs for a forged request. `T` may be a struct
 /// (unknown fields, `csrf` included, are ignored) or `Vec<(String, String)>`
 /// for forms with repeated fields.
 #[derive(Debug)]
-pub struct CsrfForm<T>(pub Session, pub T);
+pub struct CsrfForm<T>(pub SignedIn, pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state).await?;
+        let session = SignedIn::from_request_parts(&mut parts, state).await?;
         let body = form_body(Request::from_parts(parts, body), state).await?;
         if !tokens_match(&session.csrf, &sent_token(&body)) {
             return Err(refused());

@@ -431,7 +431,7 @@ pub const ROUTES: &[Operation] = &[
     op!(
         "get",
         "/sessions",
-        "The latest 100 prioritisation sessions, newest first: {\"items\": [Session]}",
+        "The latest 100 prioritisation sessions, newest first: {\"items\": [SignedIn]}",
         None,
         200,
         None
@@ -442,7 +442,7 @@ pub const ROUTES: &[Operation] = &[
         "Open a prioritisation session (PMs and admins); the creator facilitates",
         Some("NewSession"),
         201,
-        Some("Session")
+        Some("SignedIn")
     ),
     op!(
         "get",
@@ -535,7 +535,7 @@ fn schemas() -> Value {
         "NoteChanges": obj(&[], json!({"text": {"type": "string"}, "source": vocab(NoteSource::keys()), "importance": vocab(Importance::keys()), "customer_id": id,
             "contact_id": id, "clear_customer": {"type": "boolean"}, "tags": strs, "public_safe": {"type": "boolean"}})),
         "NotePage": page("Note"),
-        "Session": super::sessions::schema("Session"),
+        "SignedIn": super::sessions::schema("SignedIn"),
         "NewSession": super::sessions::schema("NewSession"),
         "SessionDetail": super::sessions::schema("SessionDetail"),
         "NewNomination": super::sessions::schema("NewNomination"),

@@ -141,7 +141,7 @@ pub(super) fn schema(name: &str) -> Value {
         "user_id": id, "name": text, "nominations_used": int, "nominations_left": int,
         "importance_used": int, "importance_left": int, "feasibility_used": int, "feasibility_left": int}});
     match name {
-        "Session" => json!({"type": "object", "properties": {
+        "SignedIn" => json!({"type": "object", "properties": {
             "id": id, "title": text, "milestone": text,
             "state": {"type": "string", "enum": ["open", "closed"], "description": "open: nominating and voting, for as long as it takes; closed: final"},
             "facilitator_id": nid, "facilitator_name": {"type": ["string", "null"]},
@@ -157,7 +157,7 @@ pub(super) fn schema(name: &str) -> Value {
         "SessionDetail" => json!({"type": "object",
             "description": "tallies stay hidden while the session is open (results is null) so early votes do not anchor later ones",
             "properties": {
-                "session": r("Session"),
+                "session": r("SignedIn"),
                 "participants": {"type": "array", "items": budgets},
                 "nominations": {"type": "array", "items": {"type": "object", "properties": {
                     "idea_id": id, "title": text, "nominated_by": nid, "nominated_by_name": {"type": ["string", "null"]},

@@ -4,7 +4,7 @@
 //! and without JavaScript.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{Nav, num, render};
@@ -29,7 +29,7 @@ pub struct BoardItem {
 /// The board page.
 #[derive(Template)]
 #[template(path = "board.html")]
-pub struct BoardPage {
+pub(crate) struct BoardPage {
     /// Navigation.
     pub nav: Nav,
     /// Every area, for the tabs: (key, name, is current).
@@ -63,7 +63,7 @@ pub struct BoardQuery {
 /// `GET /board?area=KEY`.
 pub async fn page(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<BoardQuery>,
 ) -> Response {
     let areas = match state.app.areas().await {

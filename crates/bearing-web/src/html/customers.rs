@@ -2,7 +2,7 @@
 //! with contacts, their feedback and the ideas they asked for.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::html::error;
 use crate::html::layout::{Choice, Nav, ago, arr, choices, excerpt, opt_enum, page, query_string};
 use askama::Template;
@@ -47,7 +47,7 @@ pub struct CustomerRow {
 /// The customers list page.
 #[derive(Template)]
 #[template(path = "customers.html")]
-pub struct CustomersPage {
+pub(crate) struct CustomersPage {
     /// Navigation.
     pub nav: Nav,
     /// Segment options.
@@ -63,7 +63,7 @@ pub struct CustomersPage {
 /// `GET /customers`.
 pub async fn list(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<CustomersQuery>,
 ) -> Response {
     page(build_list(&state, &session, q).await)
@@ -71,7 +71,7 @@ pub async fn list(
 
 async fn build_list(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     q: CustomersQuery,
 ) -> Result<CustomersPage, AppError> {
     let sort = if q.sort.trim().is_empty() {
@@ -147,7 +147,7 @@ pub struct CustomerNote {
 /// The customer page.
 #[derive(Template)]
 #[template(path = "customer.html")]
-pub struct CustomerPage {
+pub(crate) struct CustomerPage {
     /// Navigation.
     pub nav: Nav,
     /// The customer.
@@ -167,7 +167,7 @@ pub struct CustomerPage {
 /// `GET /customers/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = id.parse::<CustomerId>() else {

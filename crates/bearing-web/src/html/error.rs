@@ -10,7 +10,7 @@ use bearing_app::AppError;
 /// The error page template.
 #[derive(Template)]
 #[template(path = "error.html")]
-pub struct ErrorPage {
+pub(crate) struct ErrorPage {
     /// HTTP status code.
     pub status: u16,
     /// Short heading.

@@ -6,7 +6,7 @@
 //! may see is decided in `bearing_app::exercises`; this file only renders.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::error;
@@ -83,7 +83,7 @@ const EXERCISE_FIELDS: &[&str] = &["title", "idea_ids", "participant_ids"];
 /// The exercises page: the list and the new-exercise form.
 #[derive(Template)]
 #[template(path = "exercises.html")]
-pub struct ExercisesPage {
+pub(crate) struct ExercisesPage {
     /// Navigation.
     pub nav: Nav,
     /// Rows.
@@ -104,7 +104,7 @@ pub struct ExercisesPage {
 
 async fn list_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     cursor: &str,
     form: ExerciseForm,
     errors: FormErrors,
@@ -183,7 +183,7 @@ async fn list_page(
 /// `GET /exercises`.
 pub async fn list(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Response {
     page(
@@ -389,7 +389,7 @@ pub struct PersonView {
 /// The exercise page.
 #[derive(Template)]
 #[template(path = "exercise.html")]
-pub struct ExercisePage {
+pub(crate) struct ExercisePage {
     /// Navigation.
     pub nav: Nav,
     /// Id.
@@ -436,7 +436,7 @@ pub struct ExercisePage {
 type Typed = HashMap<IdeaId, [String; 4]>;
 
 fn exercise_page(
-    session: &Session,
+    session: &SignedIn,
     v: ExerciseView,
     typed: &Typed,
     field_error: Option<(IdeaId, String, String)>,
@@ -563,7 +563,7 @@ fn notice(done: &str) -> Option<String> {
 /// `GET /exercises/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Response {

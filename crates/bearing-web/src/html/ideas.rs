@@ -3,7 +3,7 @@
 //! comments, followers and history.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::choices::area_choices;
 use crate::html::error;
@@ -65,7 +65,7 @@ pub struct IdeaRowView {
 /// The ideas list page.
 #[derive(Template)]
 #[template(path = "ideas.html")]
-pub struct IdeasPage {
+pub(crate) struct IdeasPage {
     /// Navigation.
     pub nav: Nav,
     /// Status options.
@@ -89,7 +89,7 @@ pub struct IdeasPage {
 /// `GET /ideas`.
 pub async fn list(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<IdeasQuery>,
 ) -> Response {
     page(build_list(&state, &session, q).await)
@@ -97,7 +97,7 @@ pub async fn list(
 
 async fn build_list(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     q: IdeasQuery,
 ) -> Result<IdeasPage, AppError> {
     let sort = if q.sort.trim().is_empty() {
@@ -207,7 +207,7 @@ const IDEA_FIELDS: &[&str] = &[
 /// The new-idea page.
 #[derive(Template)]
 #[template(path = "idea_new.html")]
-pub struct NewIdeaPage {
+pub(crate) struct NewIdeaPage {
     /// Navigation.
     pub nav: Nav,
     /// What was typed.
@@ -226,7 +226,7 @@ pub struct NewIdeaPage {
 
 async fn new_idea_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     form: IdeaForm,
     errors: FormErrors,
 ) -> Result<NewIdeaPage, AppError> {
@@ -266,7 +266,7 @@ async fn new_idea_page(
 /// `GET /ideas/new`.
 pub async fn new_form(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<crate::html::search::SimilarQuery>,
 ) -> Response {
     let form = IdeaForm {
@@ -359,7 +359,7 @@ pub struct CommentView {
 /// The idea page.
 #[derive(Template)]
 #[template(path = "idea.html")]
-pub struct IdeaPage {
+pub(crate) struct IdeaPage {
     /// Navigation.
     pub nav: Nav,
     /// The idea.
@@ -400,7 +400,7 @@ pub struct IdeaPage {
 
 async fn idea_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     id: IdeaId,
     comment: String,
     errors: FormErrors,
@@ -478,7 +478,7 @@ async fn idea_page(
 /// The idea page with errors on the RICE form (status 422).
 pub async fn show_with_rice_errors(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     id: IdeaId,
     rice_errors: FormErrors,
 ) -> Response {
@@ -497,7 +497,7 @@ pub async fn show_with_rice_errors(
 /// `GET /ideas/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = id.parse::<IdeaId>() else {

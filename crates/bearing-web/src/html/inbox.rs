@@ -2,7 +2,7 @@
 //! tab bar), filtered by source, importance and customer, a page at a time.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::html::choices::customer_choices;
 use crate::html::layout::{
     self, Choice, Nav, ago, choices, excerpt, opt_enum, parse_opt_id, query_string,
@@ -71,7 +71,7 @@ pub struct InboxRow {
 /// The inbox page.
 #[derive(Template)]
 #[template(path = "inbox.html")]
-pub struct InboxPage {
+pub(crate) struct InboxPage {
     /// Navigation.
     pub nav: Nav,
     /// State tabs.
@@ -99,13 +99,13 @@ pub struct InboxPage {
 /// `GET /inbox`.
 pub async fn page(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(q): Query<InboxQuery>,
 ) -> Response {
     layout::page(build(&state, &session, q).await)
 }
 
-async fn build(state: &AppState, session: &Session, q: InboxQuery) -> Result<InboxPage, AppError> {
+async fn build(state: &AppState, session: &SignedIn, q: InboxQuery) -> Result<InboxPage, AppError> {
     let state_key = if q.state.trim().is_empty() {
         "unprocessed".to_string()
     } else {

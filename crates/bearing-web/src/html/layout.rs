@@ -3,7 +3,7 @@
 //! the token-only form body, and formatting helpers (numbers, ARR like `$240k`,
 //! relative times, excerpts, comma-separated lists).
 
-use crate::auth::{Session, urlencode};
+use crate::auth::{SignedIn, urlencode};
 use crate::html::error;
 use askama::Template;
 use axum::http::StatusCode;
@@ -30,7 +30,7 @@ pub struct Nav {
 
 impl Nav {
     /// The navigation bar for `session`, highlighting `active`.
-    pub fn new(session: &Session, active: &'static str) -> Self {
+    pub fn new(session: &SignedIn, active: &'static str) -> Self {
         Self {
             user_name: session.actor.user.name.clone(),
             role: session.actor.user.role.label(),

@@ -4,7 +4,7 @@
 //! page redirects to its survivor (see `ideas::show`).
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::error;
@@ -48,7 +48,11 @@ impl MergeCard {
 }
 
 /// Build the card for `idea` as `session` sees it.
-pub async fn card(state: &AppState, session: &Session, idea: &Idea) -> Result<MergeCard, AppError> {
+pub async fn card(
+    state: &AppState,
+    session: &SignedIn,
+    idea: &Idea,
+) -> Result<MergeCard, AppError> {
     let can_manage = session.actor.user.role.can_manage();
     if !can_manage {
         return Ok(MergeCard::default());

@@ -18,6 +18,7 @@ pub mod matrix;
 pub mod merges;
 pub mod notes;
 pub mod priority;
+pub mod rice_form;
 pub mod search;
 pub mod sessions;
 pub mod settings;
@@ -42,7 +43,7 @@ pub fn form_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/ideas", form_post(ideas::create)),
         ("/ideas/{id}/comments", form_post(ideas::comment)),
         ("/ideas/{id}/follow", form_post(ideas::follow)),
-        ("/ideas/{id}/rice", form_post(priority::score)),
+        ("/ideas/{id}/rice", form_post(rice_form::score)),
         ("/ideas/{id}/merge", form_post(merges::merge)),
         ("/merges/{merge_id}/unmerge", form_post(merges::unmerge)),
         ("/exercises", form_post(exercises::create)),

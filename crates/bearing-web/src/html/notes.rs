@@ -3,7 +3,7 @@
 //! decline it as won't do).
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::choices::ideas_by_title;
 use crate::html::choices::{area_choices, customer_choices};
@@ -48,7 +48,7 @@ const NOTE_FIELDS: &[&str] = &["text", "source", "importance", "customer_id", "t
 /// The new-note page.
 #[derive(Template)]
 #[template(path = "note_new.html")]
-pub struct NewNotePage {
+pub(crate) struct NewNotePage {
     /// Navigation.
     pub nav: Nav,
     /// What was typed.
@@ -65,7 +65,7 @@ pub struct NewNotePage {
 
 async fn new_note_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     form: NoteForm,
     errors: FormErrors,
 ) -> Result<NewNotePage, AppError> {
@@ -99,7 +99,7 @@ async fn new_note_page(
 }
 
 /// `GET /notes/new`.
-pub async fn new_form(State(state): State<AppState>, session: Session) -> Response {
+pub async fn new_form(State(state): State<AppState>, session: SignedIn) -> Response {
     page(new_note_page(&state, &session, NoteForm::default(), FormErrors::none()).await)
 }
 
@@ -193,7 +193,7 @@ pub struct ProcessForm {
 /// The note page.
 #[derive(Template)]
 #[template(path = "note.html")]
-pub struct NotePage {
+pub(crate) struct NotePage {
     /// Navigation.
     pub nav: Nav,
     /// The note.
@@ -236,7 +236,7 @@ fn parse_note_id(id: &str) -> Option<NoteId> {
 
 async fn note_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     id: NoteId,
     form: Option<ProcessForm>,
     err: Option<(String, FormErrors)>,
@@ -335,7 +335,7 @@ async fn note_page(
 /// `GET /notes/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
     let Some(id) = parse_note_id(&id) else {

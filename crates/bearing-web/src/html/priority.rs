@@ -1,18 +1,11 @@
 //! The idea page's Priority card: the RICE score with its factors and the
 //! scale it was made on, the customer demand score with who is asking, and
-//! the form a PM scores with (`POST /ideas/{id}/rice`).
+//! the form a PM scores with (posted to `rice_form`).
 
-use crate::AppState;
-use crate::csrf::CsrfForm;
-use crate::html::error;
 use crate::html::layout::{FormErrors, arr, num};
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use bearing_app::AppError;
-use bearing_app::prioritisation::DemandBreakdown;
-use bearing_domain::prioritisation::rice::{self, ReachMode, RiceInput};
+use bearing_domain::prioritisation::demand::DemandBreakdown;
+use bearing_domain::prioritisation::rice::{self, ReachMode};
 use bearing_domain::*;
-use serde::Deserialize;
 
 /// One factor shown beside the score.
 pub struct Factor {
@@ -168,67 +161,5 @@ impl PriorityView {
             can_score,
             errors,
         }
-    }
-}
-
-/// Body of `POST /ideas/{id}/rice`.
-#[derive(Debug, Deserialize)]
-pub struct RiceForm {
-    /// Reach.
-    #[serde(default)]
-    pub reach: String,
-    /// Impact.
-    #[serde(default)]
-    pub impact: String,
-    /// Confidence.
-    #[serde(default)]
-    pub confidence: String,
-    /// Effort in person-months.
-    #[serde(default)]
-    pub effort_months: String,
-}
-
-fn parse(field: &str, v: &str) -> Result<f64, ValidationError> {
-    v.trim().parse::<f64>().map_err(|_| {
-        ValidationError::missing(
-            field,
-            format!("choose a value for {}", field.replace('_', " ")),
-        )
-    })
-}
-
-/// `POST /ideas/{id}/rice`: score the idea, or show the error on the page.
-pub async fn score(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    CsrfForm(session, f): CsrfForm<RiceForm>,
-) -> Response {
-    let Ok(id) = id.parse::<IdeaId>() else {
-        return error::not_found("idea");
-    };
-    let input = (|| {
-        Ok::<_, ValidationError>(RiceInput {
-            reach: parse("reach", &f.reach)?,
-            impact: parse("impact", &f.impact)?,
-            confidence: parse("confidence", &f.confidence)?,
-            effort_months: parse("effort_months", &f.effort_months)?,
-        })
-    })();
-    let result = match input {
-        Ok(input) => state.app.score_idea(&session.actor, id, input).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(_) => Redirect::to(&format!("/ideas/{id}#priority")).into_response(),
-        Err(AppError::Invalid(v)) => {
-            crate::html::ideas::show_with_rice_errors(
-                &state,
-                &session,
-                id,
-                FormErrors::from_validation(&v, FIELDS),
-            )
-            .await
-        }
-        Err(e) => error::page(e),
     }
 }

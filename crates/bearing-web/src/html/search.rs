@@ -5,7 +5,7 @@
 //! `<mark>` around matches, so only they are rendered unescaped.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::html::choices::{area_choices, customer_choices};
 use crate::html::layout::{self, Choice, Nav, choices, query_string};
 use askama::Template;
@@ -66,7 +66,7 @@ pub struct ResultView {
 /// The search results page.
 #[derive(Template)]
 #[template(path = "search.html")]
-pub struct SearchPage {
+pub(crate) struct SearchPage {
     /// Navigation.
     pub nav: Nav,
     /// What was asked.
@@ -126,13 +126,17 @@ fn label_of(kind: SearchKind, detail: Option<String>) -> String {
 /// `GET /search`.
 pub async fn page(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Query(f): Query<SearchForm>,
 ) -> Response {
     layout::page(build(&state, &session, f).await)
 }
 
-async fn build(state: &AppState, session: &Session, f: SearchForm) -> Result<SearchPage, AppError> {
+async fn build(
+    state: &AppState,
+    session: &SignedIn,
+    f: SearchForm,
+) -> Result<SearchPage, AppError> {
     let areas = area_choices(state, f.area.trim(), "Any area").await?;
     let customers = customer_choices(state, f.customer.trim(), "Any customer").await?;
     let searched = !f.q.trim().is_empty();
@@ -235,7 +239,7 @@ pub struct SimilarQuery {
 /// The similar-ideas partial.
 #[derive(Template)]
 #[template(path = "search_similar.html")]
-pub struct SimilarPartial {
+pub(crate) struct SimilarPartial {
     /// Suggestions, best first.
     pub ideas: Vec<SimilarIdea>,
     /// Was there enough text to compare?
@@ -243,7 +247,7 @@ pub struct SimilarPartial {
 }
 
 /// Suggestions for a new idea's title and problem, as a partial.
-pub async fn similar_for(
+pub(crate) async fn similar_for(
     state: &AppState,
     title: &str,
     problem: &str,
@@ -256,7 +260,7 @@ pub async fn similar_for(
 /// `GET /ideas/similar?title=…`: the partial, for htmx.
 pub async fn similar(
     State(state): State<AppState>,
-    _session: Session,
+    _session: SignedIn,
     Query(q): Query<SimilarQuery>,
 ) -> Response {
     layout::page(similar_for(&state, &q.title, &q.problem).await)

@@ -7,7 +7,7 @@
 //! the reason (422/409/403). Who may do what is decided in `bearing-app`.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{
@@ -111,7 +111,7 @@ impl From<SessionListItem> for SessionRowView {
 /// The sessions list page.
 #[derive(Template)]
 #[template(path = "sessions.html")]
-pub struct SessionsPage {
+pub(crate) struct SessionsPage {
     /// Navigation.
     pub nav: Nav,
     /// Sessions, newest first.
@@ -128,7 +128,7 @@ pub struct SessionsPage {
 
 async fn sessions_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     form: SessionForm,
     errors: FormErrors,
 ) -> Result<SessionsPage, AppError> {
@@ -166,7 +166,7 @@ async fn sessions_page(
 }
 
 /// `GET /sessions`.
-pub async fn list(State(state): State<AppState>, session: Session) -> Response {
+pub async fn list(State(state): State<AppState>, session: SignedIn) -> Response {
     page(sessions_page(&state, &session, SessionForm::default(), FormErrors::none()).await)
 }
 
@@ -272,7 +272,7 @@ pub struct ParticipantRowView {
 /// The session page.
 #[derive(Template)]
 #[template(path = "session.html")]
-pub struct SessionPage {
+pub(crate) struct SessionPage {
     /// Navigation.
     pub nav: Nav,
     /// Id.
@@ -317,7 +317,7 @@ pub struct SessionPage {
 
 async fn session_page(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     id: PrioSessionId,
     errors: FormErrors,
 ) -> Result<SessionPage, AppError> {
@@ -407,7 +407,7 @@ fn parse_session(id: &str) -> Option<PrioSessionId> {
 /// `GET /sessions/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     Path(id): Path<String>,
 ) -> Response {
     let Some(id) = parse_session(&id) else {
@@ -420,7 +420,7 @@ pub async fn show(
 /// again with the reason and a fitting status.
 async fn after(
     state: &AppState,
-    session: &Session,
+    session: &SignedIn,
     id: PrioSessionId,
     result: Result<(), AppError>,
     anchor: &str,

@@ -2,7 +2,7 @@
 //! people-per-quarter). Admins change it; everyone can see it.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::SignedIn;
 use crate::csrf::CsrfForm;
 use crate::html::error;
 use crate::html::layout::{self, Nav};
@@ -15,7 +15,7 @@ use serde::Deserialize;
 /// The settings page.
 #[derive(Template)]
 #[template(path = "settings.html")]
-pub struct SettingsPage {
+pub(crate) struct SettingsPage {
     /// Navigation.
     pub nav: Nav,
     /// Reach scale in force.
@@ -39,7 +39,7 @@ pub struct SettingsQuery {
 /// `GET /settings`.
 pub async fn page(
     State(state): State<AppState>,
-    session: Session,
+    session: SignedIn,
     axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
 ) -> Response {
     layout::page(state.app.reach_mode().await.map(|mode| SettingsPage {

@@ -8,7 +8,7 @@
 //! account of its choosing.
 
 use crate::AppState;
-use crate::auth::SESSION_COOKIE;
+use crate::auth::SIGN_IN_COOKIE;
 use crate::csrf::{CsrfForm, LoginCsrfForm, forget_sign_in_token, sign_in_token};
 use crate::html::error;
 use crate::html::layout::{TokenOnly, render, render_status};
@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 /// The sign-in page.
 #[derive(Template)]
 #[template(path = "signin.html")]
-pub struct SignInPage {
+pub(crate) struct SignInPage {
     /// Where to go after signing in.
     pub next: String,
     /// The email typed so far.
@@ -115,7 +115,7 @@ pub async fn submit(
     }
     match state.app.sign_in(f.email.trim(), &f.password).await {
         Ok(s) => {
-            let cookie = Cookie::build((SESSION_COOKIE, s.secret))
+            let cookie = Cookie::build((SIGN_IN_COOKIE, s.secret))
                 .http_only(true)
                 .same_site(SameSite::Lax)
                 .path("/")
@@ -144,12 +144,12 @@ pub async fn sign_out(
     jar: CookieJar,
     CsrfForm(_session, TokenOnly {}): CsrfForm<TokenOnly>,
 ) -> Response {
-    if let Some(c) = jar.get(SESSION_COOKIE)
+    if let Some(c) = jar.get(SIGN_IN_COOKIE)
         && let Err(e) = state.app.sign_out(c.value()).await
     {
         return error::page(e);
     }
-    let gone = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    let gone = Cookie::build((SIGN_IN_COOKIE, "")).path("/").build();
     (jar.remove(gone), Redirect::to("/signin")).into_response()
 }
 

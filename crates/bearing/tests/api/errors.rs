@@ -139,3 +139,27 @@ backend_test!(unknown_ids_are_404_or_422, |t: TestApp| async move {
     let (s, _) = t.get("/api/v1/nothing-here").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+backend_test!(
+    every_response_carries_a_request_id,
+    |t: TestApp| async move {
+        // A fresh id for each request, so a reported error can be found in the logs.
+        let ids: Vec<String> = futures::future::join_all((0..2).map(|_| async {
+            let r = t.client.get(t.url("/healthz")).send().await.unwrap();
+            r.headers()["x-request-id"].to_str().unwrap().to_string()
+        }))
+        .await;
+        assert!(uuid::Uuid::parse_str(&ids[0]).is_ok(), "{ids:?}");
+        assert_ne!(ids[0], ids[1]);
+        // One a proxy already gave is kept.
+        let r = t
+            .client
+            .get(t.url("/api/v1/notes"))
+            .header("x-request-id", "from-the-proxy")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(r.headers()["x-request-id"], "from-the-proxy");
+    }
+);

@@ -572,46 +572,61 @@ backend_test!(
     }
 );
 
-backend_test!(every_column_referencing_ideas_is_in_the_merge_registry, |t| async move {
-    use bearing_store::idea_refs::{IDEA_REFERENCES, OnMerge};
-    let schema = bearing_testkit::schema::describe(&t.db).await.unwrap();
-    let in_schema: BTreeSet<(String, String)> = schema
-        .foreign_keys
-        .iter()
-        .filter(|f| f.ref_table == "ideas")
-        .map(|f| (f.table.clone(), f.column.clone()))
-        .collect();
-    let registered: BTreeSet<(String, String)> = IDEA_REFERENCES
-        .iter()
-        .map(|r| (r.table.to_string(), r.column.to_string()))
-        .collect();
-    assert!(in_schema.len() >= 11, "the schema read found {in_schema:?}");
-    let missing: Vec<_> = in_schema.difference(&registered).collect();
-    assert!(
-        missing.is_empty(),
-        "these columns reference ideas but are not in bearing_store::idea_refs::IDEA_REFERENCES, \
-         so merge and un-merge would leave their rows behind: {missing:?}"
-    );
-    let stale: Vec<_> = registered.difference(&in_schema).collect();
-    assert!(stale.is_empty(), "registered but not in the schema: {stale:?}");
-    // A moved table's declared columns are all of its columns, so an
-    // un-merge re-creates a dropped row whole.
-    for r in IDEA_REFERENCES {
-        let OnMerge::Move { columns, key, unique_with } = r.on_merge else {
-            continue;
-        };
-        let mut actual: Vec<&str> = schema
-            .columns
+backend_test!(
+    every_column_referencing_ideas_is_in_the_merge_registry,
+    |t| async move {
+        use bearing_store::idea_refs::{IDEA_REFERENCES, OnMerge};
+        let schema = bearing_testkit::schema::describe(&t.db).await.unwrap();
+        let in_schema: BTreeSet<(String, String)> = schema
+            .foreign_keys
             .iter()
-            .filter(|c| c.table == r.table && c.name != r.column)
-            .map(|c| c.name.as_str())
+            .filter(|f| f.ref_table == "ideas")
+            .map(|f| (f.table.clone(), f.column.clone()))
             .collect();
-        let mut declared: Vec<&str> = columns.iter().map(|c| c.name).collect();
-        actual.sort();
-        declared.sort();
-        assert_eq!(declared, actual, "{}: declared columns", r.table);
-        for k in key.iter().chain(unique_with) {
-            assert!(declared.contains(k), "{}: {k} is not a declared column", r.table);
+        let registered: BTreeSet<(String, String)> = IDEA_REFERENCES
+            .iter()
+            .map(|r| (r.table.to_string(), r.column.to_string()))
+            .collect();
+        assert!(in_schema.len() >= 11, "the schema read found {in_schema:?}");
+        let missing: Vec<_> = in_schema.difference(&registered).collect();
+        assert!(
+            missing.is_empty(),
+            "these columns reference ideas but are not in bearing_store::idea_refs::IDEA_REFERENCES, \
+         so merge and un-merge would leave their rows behind: {missing:?}"
+        );
+        let stale: Vec<_> = registered.difference(&in_schema).collect();
+        assert!(
+            stale.is_empty(),
+            "registered but not in the schema: {stale:?}"
+        );
+        // A moved table's declared columns are all of its columns, so an
+        // un-merge re-creates a dropped row whole.
+        for r in IDEA_REFERENCES {
+            let OnMerge::Move {
+                columns,
+                key,
+                unique_with,
+            } = r.on_merge
+            else {
+                continue;
+            };
+            let mut actual: Vec<&str> = schema
+                .columns
+                .iter()
+                .filter(|c| c.table == r.table && c.name != r.column)
+                .map(|c| c.name.as_str())
+                .collect();
+            let mut declared: Vec<&str> = columns.iter().map(|c| c.name).collect();
+            actual.sort();
+            declared.sort();
+            assert_eq!(declared, actual, "{}: declared columns", r.table);
+            for k in key.iter().chain(unique_with) {
+                assert!(
+                    declared.contains(k),
+                    "{}: {k} is not a declared column",
+                    r.table
+                );
+            }
         }
     }
-});
+);

@@ -38,26 +38,29 @@ fn in_area(title: &str, area: AreaId) -> NewIdea {
     }
 }
 
-backend_test!(fifty_ideas_created_at_once_all_join_the_board, |t| async move {
-    let app = app(&t);
-    let pat = pm(&t.db).await;
-    let area = app.create_area(&pat, new_area("Crowded")).await.unwrap();
-    let made = join_all((0..50).map(|i| {
-        let (app, pat) = (app.clone(), pat.clone());
-        tokio::spawn(async move {
-            app.create_idea(&pat, in_area(&format!("Idea {i}"), area.id))
-                .await
-        })
-    }))
-    .await;
-    let ids: HashSet<IdeaId> = made
-        .into_iter()
-        .map(|r| r.unwrap().expect("every create succeeds").id)
-        .collect();
-    assert_eq!(ids.len(), 50);
-    let board = board_of(&app, area.id).await;
-    assert_eq!(board.iter().map(|i| i.id).collect::<HashSet<_>>(), ids);
-});
+backend_test!(
+    fifty_ideas_created_at_once_all_join_the_board,
+    |t| async move {
+        let app = app(&t);
+        let pat = pm(&t.db).await;
+        let area = app.create_area(&pat, new_area("Crowded")).await.unwrap();
+        let made = join_all((0..50).map(|i| {
+            let (app, pat) = (app.clone(), pat.clone());
+            tokio::spawn(async move {
+                app.create_idea(&pat, in_area(&format!("Idea {i}"), area.id))
+                    .await
+            })
+        }))
+        .await;
+        let ids: HashSet<IdeaId> = made
+            .into_iter()
+            .map(|r| r.unwrap().expect("every create succeeds").id)
+            .collect();
+        assert_eq!(ids.len(), 50);
+        let board = board_of(&app, area.id).await;
+        assert_eq!(board.iter().map(|i| i.id).collect::<HashSet<_>>(), ids);
+    }
+);
 
 backend_test!(concurrent_moves_keep_the_board_whole, |t| async move {
     let app = app(&t);
@@ -85,7 +88,11 @@ backend_test!(concurrent_moves_keep_the_board_whole, |t| async move {
     let board = board_of(&app, area.id).await;
     assert_eq!(board.len(), 30);
     let order: Vec<IdeaId> = board.iter().map(|i| i.id).collect();
-    assert_eq!(order[..10], ideas[20..], "the unmoved ten keep the top, in order");
+    assert_eq!(
+        order[..10],
+        ideas[20..],
+        "the unmoved ten keep the top, in order"
+    );
     assert_eq!(
         order[10..].iter().copied().collect::<HashSet<_>>(),
         moved.iter().copied().collect::<HashSet<_>>()
@@ -205,61 +212,63 @@ backend_test!(concurrent_merges_into_one_idea_and_back, |t| async move {
     }
 });
 
-backend_test!(a_merge_racing_an_edit_leaves_a_consistent_state, |t| async move {
-    let app = app(&t);
-    let pat = pm(&t.db).await;
-    let (mut edited, mut refused) = (0, 0);
-    for round in 0..12 {
-        let a = app
-            .create_idea(&pat, new_idea(&format!("Survivor {round}")))
-            .await
-            .unwrap();
-        let b = app
-            .create_idea(&pat, new_idea(&format!("Duplicate {round}")))
-            .await
-            .unwrap();
-        let edit = {
-            let (app, pat) = (app.clone(), pat.clone());
-            tokio::spawn(async move {
-                let ch = IdeaChanges {
-                    title: Some("Edited".into()),
-                    ..Default::default()
-                };
-                app.update_idea(&pat, b.id, ch).await
-            })
-        };
-        let merge = {
-            let (app, pat) = (app.clone(), pat.clone());
-            tokio::spawn(async move { app.merge_ideas(&pat, b.id, a.id).await })
-        };
-        let (edit, merge) = (edit.await.unwrap(), merge.await.unwrap());
-        merge.expect("the merge always lands");
-        assert_eq!(t.db.merged_into(b.id).await.unwrap(), Some(a.id));
-        let stored = t.db.idea(b.id).await.unwrap();
-        let log: Vec<String> = t
-            .db
-            .activity_of(b.id.0, 10)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|x| x.action)
-            .collect();
-        match edit {
-            // The edit committed first: it is kept, and logged before the merge.
-            Ok(_) => {
-                edited += 1;
-                assert_eq!(stored.title, "Edited");
-                assert_eq!(log, ["merged", "updated", "created"]);
+backend_test!(
+    a_merge_racing_an_edit_leaves_a_consistent_state,
+    |t| async move {
+        let app = app(&t);
+        let pat = pm(&t.db).await;
+        let (mut edited, mut refused) = (0, 0);
+        for round in 0..12 {
+            let a = app
+                .create_idea(&pat, new_idea(&format!("Survivor {round}")))
+                .await
+                .unwrap();
+            let b = app
+                .create_idea(&pat, new_idea(&format!("Duplicate {round}")))
+                .await
+                .unwrap();
+            let edit = {
+                let (app, pat) = (app.clone(), pat.clone());
+                tokio::spawn(async move {
+                    let ch = IdeaChanges {
+                        title: Some("Edited".into()),
+                        ..Default::default()
+                    };
+                    app.update_idea(&pat, b.id, ch).await
+                })
+            };
+            let merge = {
+                let (app, pat) = (app.clone(), pat.clone());
+                tokio::spawn(async move { app.merge_ideas(&pat, b.id, a.id).await })
+            };
+            let (edit, merge) = (edit.await.unwrap(), merge.await.unwrap());
+            merge.expect("the merge always lands");
+            assert_eq!(t.db.merged_into(b.id).await.unwrap(), Some(a.id));
+            let stored = t.db.idea(b.id).await.unwrap();
+            let log: Vec<String> =
+                t.db.activity_of(b.id.0, 10)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|x| x.action)
+                    .collect();
+            match edit {
+                // The edit committed first: it is kept, and logged before the merge.
+                Ok(_) => {
+                    edited += 1;
+                    assert_eq!(stored.title, "Edited");
+                    assert_eq!(log, ["merged", "updated", "created"]);
+                }
+                // The merge committed first: the edit is refused, naming the survivor.
+                Err(AppError::Invalid(v)) => {
+                    refused += 1;
+                    assert!(v.message.contains(&a.id.to_string()), "{v}");
+                    assert_eq!(stored.title, format!("Duplicate {round}"));
+                    assert_eq!(log, ["merged", "created"]);
+                }
+                Err(e) => panic!("an edit racing a merge: {e:?}"),
             }
-            // The merge committed first: the edit is refused, naming the survivor.
-            Err(AppError::Invalid(v)) => {
-                refused += 1;
-                assert!(v.message.contains(&a.id.to_string()), "{v}");
-                assert_eq!(stored.title, format!("Duplicate {round}"));
-                assert_eq!(log, ["merged", "created"]);
-            }
-            Err(e) => panic!("an edit racing a merge: {e:?}"),
         }
+        assert_eq!(edited + refused, 12);
     }
-    assert_eq!(edited + refused, 12);
-});
+);

@@ -21,10 +21,11 @@
 //! * No signals gives 0; adding a signal, raising an ARR or raising an
 //!   importance never lowers the score. Negative ARR is treated as 0.
 
-use crate::customer::CustomerId;
+use crate::customer::{Customer, CustomerId};
 use crate::note::Importance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// The weight of each note that names no customer.
 pub const ANONYMOUS_WEIGHT: f64 = 0.5;
@@ -92,6 +93,75 @@ pub fn demand_score(signals: &[DemandSignal]) -> f64 {
         .map(|(imp, arr)| importance_weight(*imp) * arr_weight(*arr))
         .sum();
     named + ANONYMOUS_WEIGHT * anonymous as f64
+}
+
+/// One customer's part in an idea's demand.
+#[derive(Clone, Debug, Serialize)]
+pub struct CustomerDemand {
+    /// The customer.
+    pub customer: Customer,
+    /// How many of their notes are linked.
+    pub notes: usize,
+    /// The strongest importance among them.
+    pub importance: Importance,
+    /// Their contribution to the score.
+    pub weight: f64,
+}
+
+/// Who is asking for an idea, and the demand score that follows.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemandBreakdown {
+    /// The stored demand score.
+    pub score: f64,
+    /// Customers, heaviest first.
+    pub customers: Vec<CustomerDemand>,
+    /// Linked notes with no customer.
+    pub anonymous_notes: usize,
+    /// Summed ARR of the customers asking.
+    pub total_arr: i64,
+}
+
+/// Who is asking, from an idea's linked notes counted per customer and
+/// importance (the store's `demand_counts`) and those customers. A count
+/// whose customer is missing from `customers` counts as anonymous.
+pub fn breakdown_of(
+    score: f64,
+    counts: &[DemandCount],
+    customers: &HashMap<CustomerId, Customer>,
+) -> DemandBreakdown {
+    let mut per: HashMap<CustomerId, (&Customer, usize, Importance)> = HashMap::new();
+    let mut anonymous_notes = 0;
+    for n in counts {
+        match n.customer_id.and_then(|c| customers.get(&c)) {
+            Some(c) => {
+                let e = per.entry(c.id).or_insert((c, 0, n.importance));
+                e.1 += n.notes;
+                e.2 = e.2.max(n.importance);
+            }
+            None => anonymous_notes += n.notes,
+        }
+    }
+    let mut customers: Vec<CustomerDemand> = per
+        .into_values()
+        .map(|(c, notes, importance)| CustomerDemand {
+            customer: c.clone(),
+            notes,
+            importance,
+            weight: importance_weight(importance) * arr_weight(c.arr),
+        })
+        .collect();
+    customers.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.customer.name.cmp(&b.customer.name))
+    });
+    let total_arr = customers.iter().map(|c| c.customer.arr).sum();
+    DemandBreakdown {
+        score,
+        customers,
+        anonymous_notes,
+        total_arr,
+    }
 }
 
 #[cfg(test)]
