@@ -110,7 +110,7 @@ impl App {
         let user = self.db.user(id).await?;
         let secret = random_secret();
         let csrf = random_secret();
-        let expires = Timestamp(Timestamp::now().0 + self.config.session_hours * 3_600_000);
+        let expires = Timestamp(Timestamp::now().0 + self.config.sign_in_hours * 3_600_000);
         self.db
             .insert_sign_in(&hash_secret(&secret), id, &csrf, expires)
             .await?;

@@ -38,15 +38,15 @@ use bearing_domain::{Role, User, ValidationError};
 pub struct AppConfig {
     /// Largest note text accepted, in bytes.
     pub max_note_bytes: usize,
-    /// How long a sign-in session lasts, in hours.
-    pub session_hours: i64,
+    /// How long a sign-in lasts, in hours (the `session_hours` setting).
+    pub sign_in_hours: i64,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
         Self {
             max_note_bytes: bearing_domain::limits::DEFAULT_MAX_NOTE_BYTES,
-            session_hours: 24 * 14,
+            sign_in_hours: 24 * 14,
         }
     }
 }

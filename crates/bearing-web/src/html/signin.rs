@@ -120,7 +120,7 @@ pub async fn submit(
                 .same_site(SameSite::Lax)
                 .path("/")
                 .secure(state.config.secure_cookies)
-                .max_age(time::Duration::hours(state.app.config.session_hours))
+                .max_age(time::Duration::hours(state.app.config.sign_in_hours))
                 .build();
             let jar = forget_sign_in_token(jar, &state).add(cookie);
             (jar, Redirect::to(&next)).into_response()

@@ -3,6 +3,8 @@
 use crate::config::{Settings, redact};
 use anyhow::Context;
 use bearing_web::{AppState, WebConfig};
+use std::num::NonZeroU32;
+use std::time::Duration;
 
 /// Flags for `serve`.
 #[derive(clap::Args, Debug)]
@@ -65,12 +67,20 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             max_body_bytes: settings.max_body_bytes,
             secure_cookies: settings.secure_cookies,
-            ..WebConfig::default()
+            signin_account_burst: nonzero(settings.signin_account_burst),
+            signin_account_period: Duration::from_secs(settings.signin_account_period_secs.into()),
+            signin_ip_burst: nonzero(settings.signin_ip_burst),
+            signin_ip_period: Duration::from_secs(settings.signin_ip_period_secs.into()),
         },
     );
     bearing_web::serve(listener, state, shutdown_signal()).await?;
     app.close().await;
     Ok(())
+}
+
+/// A burst checked above 0 by `Settings::check`.
+fn nonzero(v: u32) -> NonZeroU32 {
+    NonZeroU32::new(v).unwrap_or(NonZeroU32::MIN)
 }
 
 async fn shutdown_signal() {

@@ -276,7 +276,7 @@ impl Settings {
             db,
             bearing_app::AppConfig {
                 max_note_bytes: self.max_note_bytes,
-                session_hours: self.session_hours,
+                sign_in_hours: self.session_hours,
             },
         ))
     }

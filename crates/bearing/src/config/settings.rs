@@ -37,6 +37,21 @@ declare_settings! {
 
     /// Log format: "pretty" or "json". Levels via RUST_LOG (default "info").
     log_format: LogFormat = LogFormat::Pretty;
+
+    /// Sign-in attempts one account may make in a burst (1 or more).
+    signin_account_burst: u32 = 10;
+
+    /// After its burst, one more sign-in attempt per account every this many
+    /// seconds; 0 turns the per-account limit off.
+    signin_account_period_secs: u32 = 6;
+
+    /// Sign-in attempts one client address may make in a burst (1 or more);
+    /// behind a proxy all clients share its address, so raise it there.
+    signin_ip_burst: u32 = 30;
+
+    /// After its burst, one more sign-in attempt per address every this many
+    /// seconds; 0 turns the per-address limit off.
+    signin_ip_period_secs: u32 = 1;
 }
 
 /// How log lines are written to stderr.
@@ -96,6 +111,18 @@ impl Settings {
                 self.max_note_bytes,
                 origin("max_note_bytes"),
             );
+        }
+        let bursts = [
+            ("signin_account_burst", self.signin_account_burst),
+            ("signin_ip_burst", self.signin_ip_burst),
+        ];
+        for (name, v) in bursts {
+            if v == 0 {
+                anyhow::bail!(
+                    "{name} must be 1 or more (it is 0, from {}); to turn a limit off, set its period to 0",
+                    origin(name)
+                );
+            }
         }
         Ok(())
     }

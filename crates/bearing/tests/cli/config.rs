@@ -288,6 +288,11 @@ fn bad_values_are_explained_with_the_setting_and_where_they_came_from() {
         err.contains("max_note_bytes must be above 0 (it is 0, from flag --max-note-bytes)"),
         "{err}"
     );
+    let err = refused(&[("BEARING_SIGNIN_IP_BURST", "0")], &[], "");
+    assert!(
+        err.contains("signin_ip_burst must be 1 or more (it is 0, from environment variable BEARING_SIGNIN_IP_BURST)"),
+        "{err}"
+    );
     let err = refused(&[], &[], "max_note_bytes = \n");
     assert!(
         err.contains("reading bearing.toml: TOML parse error at line 1"),
