@@ -1,5 +1,6 @@
 //! Customers and contacts: add, change, list, and show what they asked for.
 
+use crate::error::OrNotFound;
 use crate::unit::{check_user, refresh_demand_of_customer};
 use crate::views::*;
 use crate::{Actor, App, AppError, AppResult, missing_ref};
@@ -65,12 +66,7 @@ impl App {
         if let Some(o) = ch.owner_id {
             check_user(&mut tx, o, "owner_id").await?;
         }
-        let before = tx
-            .customers()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("customer"))?;
+        let before = tx.customers().get(id).await.or_not_found("customer")?;
         let after = before.with_changes(ch, Timestamp::now());
         tx.customers()
             .update(&after)
@@ -92,11 +88,7 @@ impl App {
 
     /// A customer.
     pub async fn customer(&self, id: CustomerId) -> AppResult<Customer> {
-        self.db
-            .customer(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("customer"))
+        self.db.customer(id).await.or_not_found("customer")
     }
 
     /// One page of customers.
@@ -200,12 +192,7 @@ impl App {
         actor.must_contribute()?;
         let ch = ch.validate()?;
         let mut tx = self.db.begin().await?;
-        let before = tx
-            .customers()
-            .contact(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("contact"))?;
+        let before = tx.customers().contact(id).await.or_not_found("contact")?;
         let after = before.with_changes(ch);
         tx.customers().update_contact(&after).await?;
         tx.record(
@@ -220,11 +207,7 @@ impl App {
 
     /// A contact.
     pub async fn contact(&self, id: ContactId) -> AppResult<Contact> {
-        self.db
-            .contact(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("contact"))
+        self.db.contact(id).await.or_not_found("contact")
     }
 
     /// A customer's contacts.

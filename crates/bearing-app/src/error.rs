@@ -55,6 +55,20 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// A store read of something a request named, answered as the app answers
+/// it: a missing row is "<what> not found".
+pub(crate) trait OrNotFound<T> {
+    /// The value, or [`AppError::NotFound`] naming `what`.
+    fn or_not_found(self, what: &str) -> AppResult<T>;
+}
+
+impl<T> OrNotFound<T> for Result<T, StoreError> {
+    fn or_not_found(self, what: &str) -> AppResult<T> {
+        self.map_err(AppError::from)
+            .map_err(AppError::not_found(what))
+    }
+}
+
 impl AppError {
     /// A not-found error naming the kind of thing.
     pub fn not_found(what: &str) -> impl FnOnce(AppError) -> AppError + '_ {

@@ -11,6 +11,7 @@
 //! once the exercise is closed — every *submitted* scorecard is shown.
 //! Drafts of people who never submitted are never shown or aggregated.
 
+use crate::error::OrNotFound;
 use crate::prioritisation::set_rice_in;
 use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::prioritisation::exercise::*;
@@ -122,12 +123,7 @@ fn refused(r: ExerciseRefusal) -> AppError {
 /// while it is open and the participant while unsubmitted: the first
 /// failing check is the refusal.
 async fn guard_scoring(tx: &mut Tx, id: ExerciseId, user: UserId) -> AppResult<Exercise> {
-    let exercise = tx
-        .exercises()
-        .get(id)
-        .await
-        .map_err(AppError::from)
-        .map_err(AppError::not_found("exercise"))?;
+    let exercise = tx.exercises().get(id).await.or_not_found("exercise")?;
     if tx.exercises().participant(id, user).await?.is_none() {
         return Err(refused(ExerciseRefusal::NotParticipant));
     }
@@ -143,11 +139,7 @@ async fn guard_scoring(tx: &mut Tx, id: ExerciseId, user: UserId) -> AppResult<E
 impl App {
     /// An exercise by id.
     pub async fn exercise(&self, id: ExerciseId) -> AppResult<Exercise> {
-        self.db
-            .exercise(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("exercise"))
+        self.db.exercise(id).await.or_not_found("exercise")
     }
 
     /// Open an exercise (PMs and admins). The ideas and people must exist;
@@ -487,11 +479,7 @@ impl App {
             .into());
         };
         let mut tx = self.db.begin().await?;
-        tx.ideas()
-            .lock(idea)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))?;
+        tx.ideas().lock(idea).await.or_not_found("idea")?;
         let adopted = set_rice_in(
             &mut tx,
             actor,

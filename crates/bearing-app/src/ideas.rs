@@ -1,5 +1,6 @@
 //! Ideas, areas and comments: create, change, list and show with who asked.
 
+use crate::error::OrNotFound;
 use crate::unit::{bottom_rank, check_idea_refs, live_idea};
 use crate::views::*;
 use crate::{Actor, App, AppError, AppResult};
@@ -73,11 +74,7 @@ impl App {
 
     /// An idea.
     pub async fn idea(&self, id: IdeaId) -> AppResult<Idea> {
-        self.db
-            .idea(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))
+        self.db.idea(id).await.or_not_found("idea")
     }
 
     /// One page of ideas with area names.
@@ -248,12 +245,7 @@ impl App {
         actor.must_contribute()?;
         let input = input.validate()?;
         let mut tx = self.db.begin().await?;
-        let before = tx
-            .comments()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("comment"))?;
+        let before = tx.comments().get(id).await.or_not_found("comment")?;
         if before.author_id != Some(actor.user.id) {
             actor.must_manage().map_err(|_| {
                 AppError::Forbidden("only the author, a PM or an admin can edit a comment".into())
@@ -293,11 +285,7 @@ impl App {
                 .follow(idea, actor.user.id, Timestamp::now())
                 .await?;
         } else {
-            tx.ideas()
-                .get(idea)
-                .await
-                .map_err(AppError::from)
-                .map_err(AppError::not_found("idea"))?;
+            tx.ideas().get(idea).await.or_not_found("idea")?;
             tx.followers().unfollow(idea, actor.user.id).await?;
         }
         tx.commit().await?;
@@ -348,12 +336,7 @@ impl App {
             return Err(ValidationError::missing("name", "name is required").into());
         }
         let mut tx = self.db.begin().await?;
-        let before = tx
-            .areas()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("area"))?;
+        let before = tx.areas().get(id).await.or_not_found("area")?;
         let after = Area {
             name: name.map_or(before.name.clone(), |n| n.trim().to_string()),
             description: description.map_or(before.description.clone(), |d| d.trim().to_string()),
@@ -372,11 +355,7 @@ impl App {
 
     /// An area.
     pub async fn area(&self, id: AreaId) -> AppResult<Area> {
-        self.db
-            .area(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("area"))
+        self.db.area(id).await.or_not_found("area")
     }
 
     /// An area by its key.

@@ -5,6 +5,7 @@
 //! table that references an idea is the store's, driven by its registry
 //! (`bearing_store::idea_refs`).
 
+use crate::error::OrNotFound;
 use crate::unit::{bottom_rank, refresh_demand};
 use crate::{Actor, App, AppError, AppResult};
 use bearing_domain::merge::*;
@@ -147,12 +148,7 @@ impl App {
     ) -> AppResult<MergeView> {
         actor.must_manage()?;
         let mut tx = self.db.begin().await?;
-        let m = tx
-            .merges()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("merge"))?;
+        let m = tx.merges().get(id).await.or_not_found("merge")?;
         let (a, b) = (m.survivor_id, m.merged_id);
         let (first, second) = if a < b { (a, b) } else { (b, a) };
         tx.ideas().lock(first).await?;
@@ -208,12 +204,7 @@ impl App {
 
     /// One merge.
     pub async fn merge(&self, id: MergeId) -> AppResult<MergeView> {
-        let m = self
-            .db
-            .merge(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("merge"))?;
+        let m = self.db.merge(id).await.or_not_found("merge")?;
         self.merge_view(m, Timestamp::now()).await
     }
 
@@ -238,13 +229,7 @@ impl App {
     pub async fn merged_into(&self, idea: IdeaId) -> AppResult<Option<IdeaId>> {
         let mut at = idea;
         let mut hops = 0;
-        while let Some(next) = self
-            .db
-            .merged_into(at)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))?
-        {
+        while let Some(next) = self.db.merged_into(at).await.or_not_found("idea")? {
             at = next;
             hops += 1;
             // Merges refuse cycles; the bound is a guard, not a rule.

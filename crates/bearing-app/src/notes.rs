@@ -1,9 +1,10 @@
 //! Notes: log feedback, change it, list the inbox, and process it into
 //! ideas (link, create, decline) in one unit of work.
 
+use crate::error::OrNotFound;
 use crate::unit::{self, check_note_refs, live_idea_ref, refresh_demand};
 use crate::views::*;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppResult};
 use bearing_domain::*;
 use std::collections::HashMap;
 
@@ -93,12 +94,7 @@ impl App {
         let tags_changed = ch.tags.is_some();
         let mut tx = self.db.begin().await?;
         check_note_refs(&mut tx, ch.customer_id, ch.contact_id).await?;
-        let before = tx
-            .notes()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("note"))?;
+        let before = tx.notes().get(id).await.or_not_found("note")?;
         let after = before.with_changes(ch, Timestamp::now());
         tx.notes().update(&after, tags_changed).await?;
         if after.moves_demand(&before) {
@@ -116,11 +112,7 @@ impl App {
 
     /// A note.
     pub async fn note(&self, id: NoteId) -> AppResult<Note> {
-        self.db
-            .note(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("note"))
+        self.db.note(id).await.or_not_found("note")
     }
 
     /// One page of notes with customer names.
@@ -202,12 +194,7 @@ impl App {
     ) -> AppResult<Processed> {
         actor.must_manage()?;
         let mut tx = self.db.begin().await?;
-        let before = tx
-            .notes()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("note"))?;
+        let before = tx.notes().get(id).await.or_not_found("note")?;
         let plan = req.plan(&before.text)?;
         let now = Timestamp::now();
         let mut linked = Vec::new();
@@ -294,12 +281,7 @@ impl App {
     ) -> AppResult<Link> {
         actor.must_manage()?;
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .notes()
-            .get(note)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("note"))?;
+        let n = tx.notes().get(note).await.or_not_found("note")?;
         let excerpt = clean_excerpt(&n.text, req.excerpt.as_deref())?;
         live_idea_ref(&mut tx, req.idea_id, "idea_id").await?;
         let link = self
@@ -320,12 +302,7 @@ impl App {
     pub async fn unlink(&self, actor: &Actor, id: LinkId) -> AppResult<()> {
         actor.must_manage()?;
         let mut tx = self.db.begin().await?;
-        let link = tx
-            .links()
-            .get(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("link"))?;
+        let link = tx.links().get(id).await.or_not_found("link")?;
         tx.links().delete(id).await?;
         refresh_demand(&mut tx, link.idea_id).await?;
         tx.record(
@@ -344,11 +321,7 @@ impl App {
 
     /// A link.
     pub async fn link(&self, id: LinkId) -> AppResult<Link> {
-        self.db
-            .link_by_id(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("link"))
+        self.db.link_by_id(id).await.or_not_found("link")
     }
 
     /// The links of a note.

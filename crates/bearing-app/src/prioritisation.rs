@@ -2,6 +2,7 @@
 //! reach scale, read the demand breakdown (who is asking), and run the
 //! ranked board (list and move).
 
+use crate::error::OrNotFound;
 use crate::unit::{bottom_ranks, live_idea};
 use crate::{Actor, App, AppError, AppResult, board_refused, missing_ref};
 use bearing_domain::prioritisation::board::{
@@ -70,11 +71,7 @@ impl App {
         actor.must_manage()?;
         let mode = self.reach_mode().await?;
         let mut tx = self.db.begin().await?;
-        tx.ideas()
-            .lock(idea)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("idea"))?;
+        tx.ideas().lock(idea).await.or_not_found("idea")?;
         let cleared = set_rice_in(&mut tx, actor, idea, None, mode).await?;
         tx.commit().await?;
         Ok(cleared)

@@ -12,6 +12,7 @@
 //! early votes from anchoring later ones. Closing reveals the tallies and
 //! the matrix to everyone.
 
+use crate::error::OrNotFound;
 use crate::{Actor, App, AppError, AppResult, missing_ref};
 use bearing_domain::prioritisation::session::*;
 use bearing_domain::*;
@@ -231,11 +232,7 @@ impl App {
     }
 
     async fn prio_session(&self, id: PrioSessionId) -> AppResult<PrioSession> {
-        self.db
-            .prio_session(id)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("session"))
+        self.db.prio_session(id).await.or_not_found("session")
     }
 
     /// Open a session; the creator facilitates it and takes part. PMs and
@@ -529,8 +526,7 @@ impl App {
             .sessions()
             .vote(id, user, vote)
             .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("vote"))?;
+            .or_not_found("vote")?;
         // Lock the participant row first, as casting does, then check state.
         tx.sessions().give_back(id, user, v.kind).await?;
         if tx.sessions().get(id).await?.state != PrioState::Open {
@@ -539,8 +535,7 @@ impl App {
         tx.sessions()
             .delete_vote(id, user, vote)
             .await
-            .map_err(AppError::from)
-            .map_err(AppError::not_found("vote"))?;
+            .or_not_found("vote")?;
         tx.commit().await?;
         Ok(())
     }

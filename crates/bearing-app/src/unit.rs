@@ -4,6 +4,7 @@
 //! the workflow's transaction, so the check and the write that depends on
 //! it commit together.
 
+use crate::error::OrNotFound;
 use crate::{AppError, AppResult, missing_ref};
 use bearing_domain::merge::check_live;
 use bearing_domain::prioritisation::board::{BoardRefusal, ranks_at_bottom};
@@ -19,11 +20,7 @@ pub fn board_refused(r: BoardRefusal) -> AppError {
 /// merged away (the message names the survivor). `field` is the request
 /// field that named it; a missing idea is "idea not found".
 pub(crate) async fn live_idea(tx: &mut Tx, id: IdeaId, field: &str) -> AppResult<Idea> {
-    tx.ideas()
-        .lock(id)
-        .await
-        .map_err(AppError::from)
-        .map_err(AppError::not_found("idea"))?;
+    tx.ideas().lock(id).await.or_not_found("idea")?;
     check_live(id, tx.ideas().merged_into(id).await?, field)?;
     Ok(tx.ideas().get(id).await?)
 }

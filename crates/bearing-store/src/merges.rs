@@ -218,15 +218,7 @@ impl MergeTx<'_> {
     ) -> StoreResult<(RowsByTable, RowsByTable)> {
         let mut moved = RowsByTable::new();
         let mut dropped = RowsByTable::new();
-        for r in IDEA_REFERENCES {
-            let OnMerge::Move {
-                key,
-                unique_with,
-                columns,
-            } = r.on_merge
-            else {
-                continue;
-            };
+        for (r, key, unique_with, columns) in moved_references() {
             for row in self
                 .rows_of(r.table, r.column, from, columns, vec![])
                 .await?
@@ -278,15 +270,7 @@ impl MergeTx<'_> {
         survivor: IdeaId,
         merged: IdeaId,
     ) -> StoreResult<()> {
-        for r in IDEA_REFERENCES {
-            let OnMerge::Move {
-                key,
-                unique_with,
-                columns,
-            } = r.on_merge
-            else {
-                continue;
-            };
+        for (r, key, unique_with, columns) in moved_references() {
             for k in ledger.moved.get(r.table).into_iter().flatten() {
                 let rows = self
                     .rows_of(
@@ -388,6 +372,26 @@ impl MergeTx<'_> {
         on_tx!(&mut *self.0, c => sqlx::query(MARK_UNMERGED).bind(id.0).bind(at.0).bind(by.map(|u| u.0)).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
+}
+
+/// The registry's entries whose rows a merge moves, with their key,
+/// unique-with and column lists.
+fn moved_references() -> impl Iterator<
+    Item = (
+        &'static crate::idea_refs::IdeaReference,
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static [Column],
+    ),
+> {
+    IDEA_REFERENCES.iter().filter_map(|r| match r.on_merge {
+        OnMerge::Move {
+            key,
+            unique_with,
+            columns,
+        } => Some((r, key, unique_with, columns)),
+        OnMerge::Stay { .. } => None,
+    })
 }
 
 /// Rows of a ledger, per table.

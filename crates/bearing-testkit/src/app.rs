@@ -148,15 +148,7 @@ impl TestApp {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.expect("body");
-        let json = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, json)
+        status_and_json(req.send().await.expect("request")).await
     }
 
     /// GET as the admin.
@@ -287,15 +279,7 @@ impl TestApp {
         if let Some(t) = csrf {
             req = req.header("x-csrf-token", t);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.expect("body");
-        let json = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, json)
+        status_and_json(req.send().await.expect("request")).await
     }
 
     /// Make a user with `role` and an API token for them.
@@ -328,4 +312,17 @@ pub fn hidden_csrf(html: &str) -> Option<String> {
     let marker = "name=\"csrf\" value=\"";
     let at = html.find(marker)? + marker.len();
     html[at..].split('"').next().map(str::to_string)
+}
+
+/// A response's status and body as JSON (`Null` when empty, a string when
+/// not JSON).
+async fn status_and_json(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    let text = resp.text().await.expect("body");
+    let json = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, json)
 }
