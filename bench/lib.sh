@@ -13,8 +13,12 @@ compgen -G '/usr/share/postgresql/*/extension/rum.control' >/dev/null ||
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
-cargo build --release -p bearing
-BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
+# BIN=/path/to/bearing drives a binary built elsewhere (say, an older commit's,
+# to compare before and after); otherwise this checkout is built.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p bearing
+  BIN="${CARGO_TARGET_DIR:-target}/release/bearing"
+fi
 PORT="${PORT:-18080}"
 SERVER_PID=""
 PG_DIR=""
@@ -72,11 +76,18 @@ session_cookie() {
   rm -f "$jar"
 }
 
-# load NAME HEADER PATH: 16 connections for $DURATION; output to $OUT/NAME.txt.
+# load NAME HEADER PATH [CONNECTIONS]: wrk on PATH for $DURATION with
+# CONNECTIONS (default 16); output to $OUT/NAME.txt. PATH must answer 200 (not
+# a redirect to /signin); wrk's "Non-2xx or 3xx responses" line is shown.
 load() {
-  echo "==> $1: 16 connections, $DURATION, $3"
-  curl -fs -H "$2" "http://127.0.0.1:$PORT$3" -o /dev/null || { echo "request failed: $3" >&2; return 1; }
-  wrk -t2 -c16 -d"$DURATION" --latency -H "$2" "http://127.0.0.1:$PORT$3" | tee "$OUT/$1.txt" | grep -E "50%|90%|99%|Requests/sec"
+  local c="${4:-16}" code
+  echo "==> $1: $c connections, $DURATION, $3"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$2" "http://127.0.0.1:$PORT$3")
+  [ "$code" = 200 ] || { echo "request failed ($code): $3" >&2; return 1; }
+  wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"$DURATION" --latency -H "$2" "http://127.0.0.1:$PORT$3" | tee "$OUT/$1.txt" | grep -E "^ +(50|90|99)%|Requests/sec|Non-2xx"
 }
+
+# warm HEADER PATH: 5 s of wrk on PATH, not recorded (caches, pool).
+warm() { wrk -t1 -c2 -d5s -H "$1" "http://127.0.0.1:$PORT$2" >/dev/null; }
 
 machine() { echo "==> machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%F)"; }
