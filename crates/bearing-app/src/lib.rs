@@ -17,6 +17,7 @@ pub mod error;
 pub mod exercises;
 pub mod generate;
 pub mod ideas;
+pub mod idempotency;
 pub mod maintenance;
 pub mod merges;
 pub mod notes;
@@ -32,6 +33,8 @@ pub use error::{AppError, AppResult};
 pub use unit::board_refused;
 
 use bearing_domain::{Role, User, ValidationError};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
 
 /// Settings the use cases need.
 #[derive(Clone, Debug)]
@@ -58,12 +61,19 @@ pub struct App {
     db: Db,
     /// Settings.
     pub config: AppConfig,
+    /// When this server last purged expired idempotency keys (epoch ms),
+    /// shared by its clones so one server purges at most once a period.
+    idempotency_purged_at: Arc<AtomicI64>,
 }
 
 impl App {
     /// Wrap a connected, migrated database.
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config }
+        Self {
+            db,
+            config,
+            idempotency_purged_at: Arc::new(AtomicI64::new(0)),
+        }
     }
 
     /// Which database engine the app runs on.

@@ -1,6 +1,7 @@
 //! Routine upkeep, run by `bearing maintenance`: recompute derived scores,
-//! compact the search indexes and refresh the planner's statistics; on
-//! request, reclaim free space or rebuild the search indexes.
+//! compact the search indexes and refresh the planner's statistics, remove
+//! expired sign-ins and idempotency keys; on request, reclaim free space or
+//! rebuild the search indexes.
 
 use crate::{App, AppResult};
 use bearing_domain::demand_score;
@@ -66,6 +67,15 @@ impl App {
         self.settle_search_indexes().await?;
         finish(
             "Compacted the search indexes and refreshed statistics.",
+            start,
+        );
+        let start = Instant::now();
+        let sign_ins = self.purge_sign_ins().await?;
+        let keys = self.purge_idempotency_keys().await?;
+        finish(
+            &format!(
+                "Removed expired sign-ins ({sign_ins}) and idempotency keys older than 24 hours ({keys})."
+            ),
             start,
         );
         Ok(())

@@ -4,7 +4,8 @@
 //! One module per aggregate, each holding its ids, entity, vocabulary,
 //! inputs, rules and refusals: `account`, `customer`, `area`, `note`,
 //! `link`, `idea`, `prioritisation::{rice, demand, exercise, session,
-//! board}`, `merge` and `search`. Shared pieces: `change` (the record every
+//! board}`, `merge` and `search`; `idempotency` holds the rules for
+//! retried creates. Shared pieces: `change` (the record every
 //! mutation makes), `page` (pagination), `text` (input cleaning), `error`,
 //! `limits` and `timestamp`. Ids are declared with one macro (`id`), closed
 //! vocabularies with another (`vocabulary`).
@@ -26,6 +27,7 @@ pub mod change;
 pub mod customer;
 pub mod error;
 pub mod idea;
+pub mod idempotency;
 pub mod limits;
 pub mod link;
 pub mod merge;

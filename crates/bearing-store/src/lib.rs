@@ -28,6 +28,7 @@ pub mod error;
 pub mod exercises;
 pub mod idea_refs;
 pub mod ideas;
+pub mod idempotency;
 pub mod links;
 pub mod list;
 pub mod maintenance;

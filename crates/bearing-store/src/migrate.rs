@@ -63,6 +63,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_sign_ins.sql"),
         postgres: include_str!("../migrations/postgres/0007_sign_ins.sql"),
     },
+    Migration {
+        version: 8,
+        name: "idempotency_keys",
+        sqlite: include_str!("../migrations/sqlite/0008_idempotency_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0008_idempotency_keys.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

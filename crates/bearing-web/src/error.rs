@@ -38,6 +38,16 @@ impl ApiError {
         }
     }
 
+    /// 413 for a body over the server's limit.
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is larger than this server accepts",
+            None,
+        )
+    }
+
     /// 422 for a bad field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::new(

@@ -111,7 +111,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(html::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes(&state))
         .route("/healthz", axum::routing::get(healthz))
         // Extractors enforce the limit, so the API can answer 413 in its own JSON shape.
         .layer(axum::extract::DefaultBodyLimit::max(

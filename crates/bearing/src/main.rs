@@ -45,7 +45,8 @@ enum Command {
     /// Generate synthetic data for benchmarks.
     Gen(commands::generate::GenArgs),
     /// Routine upkeep: recompute demand scores, compact the search indexes,
-    /// refresh statistics; optionally reclaim space or rebuild search.
+    /// refresh statistics, remove expired sign-ins and idempotency keys;
+    /// optionally reclaim space or rebuild search.
     Maintenance(commands::maintenance::MaintenanceArgs),
     /// Show configuration.
     #[command(subcommand)]

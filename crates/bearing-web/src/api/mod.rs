@@ -1,12 +1,14 @@
 //! The JSON API under `/api/v1`: create, read, update and list customers,
 //! contacts, areas, notes, ideas, links and comments; process a note. Every
 //! handler authenticates with [`ApiActor`](crate::auth::ApiActor), parses
-//! with field-named errors, calls one app function and answers JSON.
+//! with field-named errors, calls one app function and answers JSON. Every
+//! POST honours an `Idempotency-Key` header ([`idempotency`]).
 
 mod areas;
 mod customers;
 mod exercises;
 mod ideas;
+pub mod idempotency;
 mod links;
 mod merges;
 mod notes;
@@ -23,8 +25,19 @@ use axum::Router;
 use axum::routing::{get, patch, post, put};
 use serde_json::{Value, json};
 
+pub use idempotency::IDEMPOTENCY_HEADER;
+
+/// Every API route, with idempotent POSTs (which need the state to reach
+/// the app).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    plain_routes().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::idempotent_posts,
+    ))
+}
+
 /// Every API route.
-pub fn routes() -> Router<AppState> {
+fn plain_routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(me))

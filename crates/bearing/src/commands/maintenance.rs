@@ -4,7 +4,8 @@ use crate::config::Settings;
 use bearing_app::maintenance::MaintenanceOptions;
 
 /// Flags for `maintenance`. Without flags: recompute demand scores, compact
-/// the search indexes and refresh the query planner's statistics.
+/// the search indexes, refresh the query planner's statistics and remove
+/// expired sign-ins and idempotency keys.
 #[derive(clap::Args, Debug)]
 pub struct MaintenanceArgs {
     /// First reclaim the space of deleted rows (VACUUM; on SQLite this

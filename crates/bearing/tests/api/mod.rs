@@ -7,6 +7,7 @@ mod customers;
 mod errors;
 mod exercises;
 mod ideas;
+mod idempotency;
 mod merges;
 mod notes;
 mod openapi;

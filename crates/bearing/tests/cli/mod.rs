@@ -31,12 +31,13 @@ backend_test!(maintenance_reports_each_step, |t: TestDb| async move {
     .unwrap();
     assert!(ok, "stdout: {out}\nstderr: {err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(lines.len(), 5, "{out}");
     for (line, start) in lines.iter().zip([
         "Reclaimed free space (VACUUM).",
         "Rebuilt the search indexes",
         "Recomputed demand scores (0 ideas have linked notes).",
         "Compacted the search indexes and refreshed statistics.",
+        "Removed expired sign-ins (0) and idempotency keys older than 24 hours (0).",
     ]) {
         assert!(line.starts_with(start) && line.ends_with(" s)"), "{line}");
     }

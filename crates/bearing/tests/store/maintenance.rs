@@ -132,7 +132,8 @@ backend_test!(maintenance_recomputes_stale_demand, |t| async move {
     )
     .await
     .unwrap();
-    assert_eq!(reported.len(), 4, "{reported:?}");
+    assert_eq!(reported.len(), 5, "{reported:?}");
+    assert!(reported[4].starts_with("Removed expired"), "{reported:?}");
     assert!(
         reported[2].contains("1 ideas have linked notes"),
         "{reported:?}"

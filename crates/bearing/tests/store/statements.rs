@@ -21,6 +21,7 @@ const ALL: &[(&str, &[&str])] = &[
     ("demand", bearing_store::demand::STATEMENTS),
     ("exercises", bearing_store::exercises::STATEMENTS),
     ("ideas", bearing_store::ideas::STATEMENTS),
+    ("idempotency", bearing_store::idempotency::STATEMENTS),
     ("links", bearing_store::links::STATEMENTS),
     ("merges", bearing_store::merges::STATEMENTS),
     ("notes", bearing_store::notes::STATEMENTS),
