@@ -16,6 +16,8 @@ mod demo;
 mod exercises;
 /// Ideas, labels, areas, comments and followers.
 mod ideas;
+/// Idempotency key records: one winner per claim, stale claims change nothing, purge by age.
+mod idempotency;
 /// Maintenance: VACUUM, rebuilding search, recomputing stale demand.
 mod maintenance;
 /// Merging ideas: everything moves, duplicates collapse, un-merge restores; count invariants over random cases.
