@@ -9,6 +9,7 @@ mod exercises;
 mod ideas;
 mod merges;
 mod notes;
+mod nul;
 mod openapi;
 mod prioritisation;
 mod process;
