@@ -12,9 +12,10 @@
 //! the table proves the domain rule covers every field, not only that the
 //! extractor does.
 
+use super::csrf::{fixture, form_case, signed_in, with_token};
 use super::{csrf_of, idea};
 use bearing_testkit::snapshot::snapshot;
-use bearing_testkit::{TestApp, backend_test};
+use bearing_testkit::{DemoApp, TestApp, backend_test};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -556,5 +557,38 @@ backend_test!(
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+);
+
+backend_test!(
+    nul_in_any_field_of_any_page_form_is_never_a_server_error,
+    |d: DemoApp| async move {
+        // Every page form (the CSRF test's working posts), each field in
+        // turn with NUL added: forms reach the domain without the JSON
+        // extractor's net, so this is the domain rule alone on PostgreSQL.
+        let t = &d.0;
+        let f = fixture(t).await;
+        let (cookie, token) = signed_in(t).await;
+        let mut tried = 0;
+        for path in bearing_web::html::form_paths() {
+            if matches!(path, "/signin" | "/signout") {
+                continue; // sign-in is tried above; sign-out has no fields
+            }
+            let Some((url, fields)) = form_case(path, &f, t) else {
+                continue;
+            };
+            for i in 0..fields.len() {
+                let mut bad = fields.clone();
+                bad[i].1.push('\0');
+                let (s, body) = t.form(&cookie, &url, &with_token(&bad, Some(&token))).await;
+                assert!(
+                    !s.is_server_error(),
+                    "POST {url} with NUL in {}: {s} {body}",
+                    bad[i].0
+                );
+                tried += 1;
+            }
+        }
+        assert!(tried > 20, "only {tried} cases");
     }
 );
