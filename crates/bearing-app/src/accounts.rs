@@ -11,7 +11,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use base64::Engine;
 use bearing_domain::{
     ApiToken, Change, ChangeAction, EntityKind, Role, Timestamp, TokenId, User, UserId,
-    ValidationError, looks_like_email,
+    ValidationError, looks_like_email, plain_text,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -57,6 +57,8 @@ impl App {
         role: Role,
         password: &str,
     ) -> AppResult<User> {
+        plain_text("email", email)?;
+        plain_text("name", name)?;
         if !looks_like_email(email.trim()) {
             return Err(ValidationError::new(
                 "email",
@@ -102,6 +104,11 @@ impl App {
     pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<NewSignIn> {
         let bad =
             || AppError::Unauthorized("that email and password do not match an account".into());
+        // No account's email holds a control character (they are refused
+        // when accounts are made), and PostgreSQL cannot even look up a NUL.
+        if plain_text("email", email).is_err() {
+            return Err(bad());
+        }
         let (id, hash) = self.db.password_hash(email).await.map_err(|_| bad())?;
         let parsed = PasswordHash::new(&hash).map_err(|_| bad())?;
         Argon2::default()
@@ -140,6 +147,7 @@ impl App {
     /// Make an API token for a user; returns the record and the secret,
     /// which is shown once and never stored.
     pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
+        plain_text("name", name)?;
         let secret = format!("brg_{}", random_secret());
         let t = ApiToken {
             id: TokenId::new(),
@@ -178,6 +186,9 @@ impl App {
 
     /// A user by email.
     pub async fn user_by_email(&self, email: &str) -> AppResult<User> {
+        if plain_text("email", email).is_err() {
+            return Err(AppError::NotFound(format!("user {}", email.escape_debug())));
+        }
         self.db
             .user_by_email(email)
             .await

@@ -146,6 +146,7 @@ impl App {
     /// the opener is invited too; Reach is measured as the workspace does.
     pub async fn open_exercise(&self, actor: &Actor, input: NewExercise) -> AppResult<Exercise> {
         actor.must_manage()?;
+        plain_text("title", &input.title)?;
         let title = input.title.trim();
         if title.is_empty() {
             return Err(ValidationError::missing("title", "give the exercise a title").into());

@@ -84,6 +84,7 @@ impl App {
         sort: IdeaSort,
         page: &PageRequest,
     ) -> AppResult<Page<IdeaRow>> {
+        plain_opt("label", f.label.as_deref())?;
         let p = self.db.list_ideas(f, sort, page).await?;
         let areas: HashMap<AreaId, String> = self
             .db
@@ -332,6 +333,8 @@ impl App {
         description: Option<&str>,
     ) -> AppResult<Area> {
         actor.must_manage()?;
+        plain_opt("name", name)?;
+        plain_opt("description", description)?;
         if name.is_some_and(|n| n.trim().is_empty()) {
             return Err(ValidationError::missing("name", "name is required").into());
         }
@@ -360,6 +363,11 @@ impl App {
 
     /// An area by its key.
     pub async fn area_by_key(&self, key: &str) -> AppResult<Area> {
+        // A key comes from a URL: one no area could have is not found,
+        // and never reaches the database (PostgreSQL refuses a NUL).
+        if plain_text("key", key).is_err() {
+            return Err(AppError::NotFound("area".into()));
+        }
         self.db
             .area_by_key(key)
             .await

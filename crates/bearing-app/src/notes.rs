@@ -52,6 +52,7 @@ impl App {
     ) -> AppResult<Note> {
         actor.must_manage()?;
         let input = input.validate(self.config.max_note_bytes)?;
+        plain_opt("wont_do_reason", wont_do_reason.as_deref())?;
         let mut tx = self.db.begin().await?;
         check_note_refs(&mut tx, input.customer_id, input.contact_id).await?;
         if let Some(r) = reporter {
@@ -122,6 +123,7 @@ impl App {
         sort: NoteSort,
         page: &PageRequest,
     ) -> AppResult<Page<NoteRow>> {
+        plain_opt("tag", f.tag.as_deref())?;
         let p = self.db.list_notes_named(f, sort, page).await?;
         Ok(Page {
             items: p

@@ -204,6 +204,7 @@ fn left(limit: u32, used: u32) -> u32 {
 }
 
 fn check_text(field: &str, value: &str, required: bool) -> Result<String, ValidationError> {
+    plain_text(field, value)?;
     let v = value.trim();
     if required && v.is_empty() {
         return Err(ValidationError::missing(

@@ -52,5 +52,5 @@ pub use prioritisation::demand::{DemandSignal, demand_score, importance_weight};
 pub use prioritisation::exercise::{ExerciseResult, FactorSpread, Scorecard};
 pub use prioritisation::rice::{ReachMode, Rice, RiceInput, rice_score};
 pub use prioritisation::session::{MatrixPoint, Quadrant, SessionLimits, Tally, VoteKind};
-pub use text::{clean_date, clean_tags, looks_like_email, slugify};
+pub use text::{clean_date, clean_tags, looks_like_email, plain_opt, plain_text, slugify};
 pub use timestamp::Timestamp;

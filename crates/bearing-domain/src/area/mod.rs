@@ -3,7 +3,7 @@
 
 use crate::error::ValidationError;
 use crate::limits::MAX_TITLE_CHARS;
-use crate::text::{required_text, slugify};
+use crate::text::{plain_opt, plain_text, required_text, slugify};
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,9 @@ impl NewArea {
     /// Validate and normalise.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.name = required_text("name", &self.name, MAX_TITLE_CHARS)?;
+        // Checked before slugify, which would quietly drop the character.
+        plain_opt("key", self.key.as_deref())?;
+        plain_text("description", &self.description)?;
         let key = slugify(self.key.as_deref().unwrap_or(&self.name));
         if key.is_empty() || key.len() > 60 {
             return Err(ValidationError::new(

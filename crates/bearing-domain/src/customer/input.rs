@@ -5,7 +5,7 @@ use super::{CustomerId, Segment};
 use crate::account::UserId;
 use crate::error::ValidationError;
 use crate::limits::MAX_TITLE_CHARS;
-use crate::text::{looks_like_email, optional_text, required_text};
+use crate::text::{looks_like_email, optional_text, plain_text, required_text};
 use serde::{Deserialize, Serialize};
 
 /// A new customer company.
@@ -139,6 +139,7 @@ impl ContactChanges {
             self.name = Some(required_text("name", n, MAX_TITLE_CHARS)?);
         }
         if let Some(e) = &self.email {
+            plain_text("email", e)?;
             let e = e.trim();
             if !e.is_empty() && !looks_like_email(e) {
                 return Err(ValidationError::new(

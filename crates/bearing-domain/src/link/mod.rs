@@ -6,6 +6,7 @@ use crate::account::UserId;
 use crate::error::ValidationError;
 use crate::idea::IdeaId;
 use crate::note::NoteId;
+use crate::text::plain_opt;
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,7 @@ pub fn clean_excerpt(
     note_text: &str,
     excerpt: Option<&str>,
 ) -> Result<Option<String>, ValidationError> {
+    plain_opt("excerpt", excerpt)?;
     match excerpt.map(str::trim).filter(|e| !e.is_empty()) {
         None => Ok(None),
         Some(e) if note_text.contains(e) => Ok(Some(e.to_string())),

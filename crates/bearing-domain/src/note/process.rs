@@ -7,7 +7,7 @@ use crate::error::ValidationError;
 use crate::idea::NewIdea;
 use crate::limits::MAX_LONG_TEXT_BYTES;
 use crate::link::{LinkRequest, clean_excerpt};
-use crate::text::{optional_text, required_text};
+use crate::text::{optional_text, plain_opt, required_text};
 use serde::{Deserialize, Serialize};
 
 /// How a PM processes a note: link it to ideas and/or a new idea, or decline
@@ -63,6 +63,11 @@ pub enum ProcessPlan {
 impl ProcessNote {
     /// Check the request against the note's text and decide what it does.
     pub fn plan(self, note_text: &str) -> Result<ProcessPlan, ValidationError> {
+        // Checked whole before any of them is trimmed or set aside: a
+        // reason that is only a control character must not read as blank,
+        // and the new idea's excerpt is named as sent, not as `excerpt`.
+        plain_opt("wont_do_reason", self.wont_do_reason.as_deref())?;
+        plain_opt("new_idea_excerpt", self.new_idea_excerpt.as_deref())?;
         let underlying_need = optional_text(
             "underlying_need",
             self.underlying_need.as_deref(),

@@ -63,6 +63,9 @@ fn invalid(msg: impl Into<String>) -> ValidationError {
 impl SearchQuery {
     /// Parse what the user typed. Errors name the field `q`.
     pub fn parse(raw: &str) -> Result<SearchQuery, ValidationError> {
+        // Tokenising would drop a control character silently; refuse it
+        // as every other text input does.
+        crate::text::plain_text("q", raw)?;
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(ValidationError::missing(

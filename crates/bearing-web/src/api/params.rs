@@ -1,8 +1,10 @@
 //! Query-string parsing with errors that name the parameter and list what is
-//! allowed; unknown parameters are refused rather than silently ignored.
+//! allowed; unknown parameters are refused rather than silently ignored, and
+//! so is a value holding NUL or another control character (the domain's
+//! `plain_text` rule), before any of it can reach the database.
 
 use crate::error::ApiError;
-use bearing_domain::{PageRequest, ValidationError};
+use bearing_domain::{PageRequest, ValidationError, plain_text};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -10,8 +12,21 @@ use std::str::FromStr;
 pub(crate) struct Params(pub HashMap<String, String>);
 
 impl Params {
-    /// Refuse parameters outside `allowed` (plus `cursor`, `limit`, `sort`).
+    /// Refuse parameters outside `allowed` (plus `cursor`, `limit`, `sort`),
+    /// and any value holding a control character. Every handler that reads
+    /// a query string calls this first, so it is the one gate for both.
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        for (k, v) in &self.0 {
+            // The name first: a name with a control character is unknown
+            // anyway, but its message would print the character.
+            if plain_text("parameter name", k).is_err() {
+                return Err(ApiError::invalid(
+                    &k.escape_debug().to_string(),
+                    "a query parameter's name may not contain a control character",
+                ));
+            }
+            plain_text(k, v)?;
+        }
         for k in self.0.keys() {
             if !allowed.contains(&k.as_str()) && !matches!(k.as_str(), "cursor" | "limit" | "sort")
             {

@@ -60,7 +60,14 @@ pub struct SignInForm {
 
 /// A safe local redirect target: starts with `/` but not `//` or `/\`.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    // A control character (NUL, a line break, DEL) cannot go in the
+    // `Location` header: building the redirect would fail, so it is
+    // refused here like any other unsafe target.
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.bytes().any(|b| b < 0x20 || b == 0x7f)
+    {
         next
     } else {
         "/inbox"

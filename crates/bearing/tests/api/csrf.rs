@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 /// Sign in and return the session cookie and the session's CSRF token (read
 /// from a page's form, as a browser would submit it).
-async fn signed_in(t: &TestApp) -> (String, String) {
+pub(super) async fn signed_in(t: &TestApp) -> (String, String) {
     let cookie = t.sign_in_cookie().await;
     let (s, html) = t.page(&cookie, "/inbox").await;
     assert_eq!(s, StatusCode::OK);
@@ -35,7 +35,7 @@ async fn ok(t: &TestApp, method: Method, path: &str, body: Value) -> Value {
 /// Real records in the states each form needs to succeed, so that a refused
 /// post is refused for its token alone. Separate records per form, so no
 /// form's success depends on the order `form_paths()` lists them in.
-struct Fixture {
+pub(super) struct Fixture {
     note: String,
     idea: String,
     merge_from: String,
@@ -76,7 +76,7 @@ async fn session(t: &TestApp) -> String {
     s["id"].as_str().unwrap().to_string()
 }
 
-async fn fixture(t: &TestApp) -> Fixture {
+pub(super) async fn fixture(t: &TestApp) -> Fixture {
     let (_, notes) = t.get("/api/v1/notes?state=unprocessed&limit=1").await;
     let note = notes["items"][0]["id"].as_str().unwrap().to_string();
     let idea_id = idea(t, "CSRF probe", &[]).await;
@@ -171,7 +171,11 @@ async fn fixture(t: &TestApp) -> Fixture {
 
 /// The URL and a body that succeeds (given the right token) for a form
 /// route, or `None` for a route this test does not know yet.
-fn form_case(path: &str, f: &Fixture, t: &TestApp) -> Option<(String, Vec<(String, String)>)> {
+pub(super) fn form_case(
+    path: &str,
+    f: &Fixture,
+    t: &TestApp,
+) -> Option<(String, Vec<(String, String)>)> {
     let fields = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
         pairs
             .iter()
@@ -281,7 +285,7 @@ fn form_case(path: &str, f: &Fixture, t: &TestApp) -> Option<(String, Vec<(Strin
 
 /// `fields` as the `&[(&str, &str)]` that `TestApp::form` takes, plus `csrf`
 /// when given.
-fn with_token<'a>(
+pub(super) fn with_token<'a>(
     fields: &'a [(String, String)],
     csrf: Option<&'a str>,
 ) -> Vec<(&'a str, &'a str)> {

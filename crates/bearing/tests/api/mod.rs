@@ -10,6 +10,7 @@ mod ideas;
 mod idempotency;
 mod merges;
 mod notes;
+mod nul;
 mod openapi;
 mod prioritisation;
 mod process;
