@@ -5,6 +5,7 @@
 //! loaded only for niceties. Every form carries a CSRF token, checked by the
 //! extractor its handler must take (`csrf::CsrfForm`, see [`form_routes`]).
 
+pub mod api_docs;
 pub mod assets;
 pub mod board;
 pub mod choices;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}", get(customers::show))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", get(sessions::show))
+        .route("/api/docs", get(api_docs::page))
         .route("/assets/{*path}", get(assets::serve));
     form_routes()
         .into_iter()

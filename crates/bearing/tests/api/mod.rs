@@ -4,6 +4,7 @@
 mod auth;
 mod csrf;
 mod customers;
+mod docs;
 mod errors;
 mod exercises;
 mod ideas;

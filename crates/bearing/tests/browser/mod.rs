@@ -11,6 +11,7 @@ use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::time::Duration;
 
+mod api_docs;
 mod board;
 mod search;
 mod sessions;
